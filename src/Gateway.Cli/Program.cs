@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Gateway.Cli.Dicom;
+
+namespace Gateway.Cli;
+
+/// <summary>Entry point of <c>gatewayctl</c>, the operators' command-line tool.</summary>
+public static class Program
+{
+    /// <summary>Runs one command and returns its exit code (<see cref="ExitCodes"/>).</summary>
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs one command with the given output writers (used by tests).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var root = new RootCommand("gatewayctl: operate the DICOM gateway.");
+        root.Subcommands.Add(DicomCommands.Create(stdout, stderr));
+
+        ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in result.Errors)
+            {
+                await stderr.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return await result.InvokeAsync(config).ConfigureAwait(false);
+    }
+}

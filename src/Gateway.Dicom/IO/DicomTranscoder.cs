@@ -1,0 +1,130 @@
+using System.Buffers;
+using Gateway.Dicom.Model;
+
+namespace Gateway.Dicom.IO;
+
+/// <summary>
+/// Re-encodes a DICOM file into another transfer syntax as a stream: values are copied chunk by chunk (byte-swapped
+/// when the byte order changes), so memory stays bounded whatever the size of the instance.
+/// </summary>
+public static class DicomTranscoder
+{
+    private const int ChunkSize = 1024 * 1024;
+
+    /// <summary>True when a data set in <paramref name="source"/> can be written in <paramref name="target"/> without a codec.</summary>
+    /// <remarks>
+    /// Uncompressed syntaxes convert into each other. Encapsulated pixel data is carried byte for byte and can only be
+    /// written in its own transfer syntax: decompressing or compressing needs a codec this gateway does not have.
+    /// </remarks>
+    public static bool CanTranscode(DicomTransferSyntax source, DicomTransferSyntax target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        return source.Equals(target) || (!source.IsEncapsulated && !target.IsEncapsulated);
+    }
+
+    /// <summary>Writes the file that <paramref name="source"/> is reading to <paramref name="destination"/> in <paramref name="target"/>.</summary>
+    /// <exception cref="DicomFormatException">The source is malformed, or it cannot be written in <paramref name="target"/>.</exception>
+    public static async ValueTask TranscodeAsync(DicomFileReader source, Stream destination, DicomTransferSyntax target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(target);
+        DicomStreamReader reader = source.Reader;
+        if (!CanTranscode(source.TransferSyntax, target))
+        {
+            throw new DicomFormatException(
+                DicomFormatError.UnsupportedTransferSyntax,
+                source.DatasetOffset,
+                DicomTags.TransferSyntaxUID,
+                $"{source.TransferSyntax} cannot be re-encoded as {target}: encapsulated pixel data is only written in its own transfer syntax");
+        }
+
+        DicomDataset meta = DicomFileWriter.BuildFileMetaInformation(
+            source.FileMetaInformation,
+            source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPClassUID),
+            source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPInstanceUID),
+            target);
+        await DicomFileWriter.WriteHeaderAsync(destination, meta, cancellationToken).ConfigureAwait(false);
+
+        DicomStreamWriter writer = DicomFileWriter.OpenDatasetWriter(destination, target, out Stream? deflate);
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            await CopyTokensAsync(reader, writer, chunk, cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            await DicomFileWriter.CloseAsync(writer, deflate).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies every remaining token of <paramref name="reader"/> to <paramref name="writer"/>.</summary>
+    public static async ValueTask CopyTokensAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(chunk);
+        if (chunk.Length < 8)
+        {
+            throw new ArgumentException("The chunk buffer must hold at least 8 bytes.", nameof(chunk));
+        }
+
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (reader.TokenType)
+            {
+                case DicomTokenType.Element:
+                    if (reader.Tag.IsGroupLength && reader.Tag.Group > 0x0002)
+                    {
+                        // Retired data set group lengths would be wrong after re-encoding: leave them out.
+                        break;
+                    }
+
+                    await writer.WriteElementHeaderAsync(reader.Tag, reader.VR, reader.Length, cancellationToken).ConfigureAwait(false);
+                    await CopyValueAsync(reader, writer, chunk, cancellationToken).ConfigureAwait(false);
+                    break;
+                case DicomTokenType.SequenceStart:
+                    await writer.WriteSequenceStartAsync(reader.Tag, cancellationToken).ConfigureAwait(false);
+                    break;
+                case DicomTokenType.ItemStart:
+                    await writer.WriteItemStartAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case DicomTokenType.ItemEnd:
+                    await writer.WriteItemEndAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case DicomTokenType.SequenceEnd:
+                case DicomTokenType.FragmentsEnd:
+                    await writer.WriteSequenceEndAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case DicomTokenType.FragmentsStart:
+                    await writer.WriteFragmentsStartAsync(reader.Tag, reader.VR, cancellationToken).ConfigureAwait(false);
+                    break;
+                case DicomTokenType.Fragment:
+                    await writer.WriteFragmentHeaderAsync(reader.Length, cancellationToken).ConfigureAwait(false);
+                    await CopyValueAsync(reader, writer, chunk, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private static async ValueTask CopyValueAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, CancellationToken cancellationToken)
+    {
+        bool bigEndian = reader.Encoding.IsBigEndian;
+
+        // Whole multiples of 8 bytes per chunk, so that byte swapping never splits a unit.
+        int size = chunk.Length & ~7;
+        while (reader.ValueRemaining > 0)
+        {
+            int filled = 0;
+            while (filled < size && reader.ValueRemaining > 0)
+            {
+                filled += await reader.ReadValueChunkAsync(chunk.AsMemory(filled, size - filled), cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.WriteValueChunkAsync(chunk.AsMemory(0, filled), bigEndian, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
