@@ -23,7 +23,7 @@ public sealed record DicomReaderOptions
     /// <summary>Most fragments of encapsulated pixel data (one frame may be one fragment). Default 10,000,000.</summary>
     public int MaxFragments { get; init; } = 10_000_000;
 
-    /// <summary>Most data elements in one stream, counting nested ones. Default 10,000,000.</summary>
+    /// <summary>Most data elements and sequence items in one stream, counting nested ones. Default 10,000,000.</summary>
     public long MaxElements { get; init; } = 10_000_000;
 
     /// <summary>Most value bytes a data set may hold in memory in total. Default 1 GiB.</summary>

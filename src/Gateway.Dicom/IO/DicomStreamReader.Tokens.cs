@@ -176,6 +176,11 @@ public sealed partial class DicomStreamReader
                         throw Error(DicomFormatError.ItemLimitExceeded, $"more than {_options.MaxItemsPerSequence} items in one sequence", level.Tag);
                     }
 
+                    if (++_elementCount > _options.MaxElements)
+                    {
+                        throw Error(DicomFormatError.ElementLimitExceeded, $"more than {_options.MaxElements} data elements and items", level.Tag);
+                    }
+
                     Index = level.Count - 1;
                     Depth = _levelCount - 1;
                     long itemEnd = -1;
