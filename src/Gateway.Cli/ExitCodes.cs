@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The input was bad: unreadable, malformed, or not convertible as asked.</summary>
     public const int BadInput = 2;
+
+    /// <summary>A network operation failed: no connection, association rejected or aborted, or a DIMSE failure status.</summary>
+    public const int OperationFailed = 3;
 }

@@ -11,10 +11,15 @@ internal static class DicomCommands
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var dicom = new Command("dicom", "Inspect and re-encode DICOM files.");
+        var dicom = new Command("dicom", "Inspect and re-encode DICOM files; DIMSE services (echo, store, find, move, get, scp).");
         dicom.Subcommands.Add(CreateDump(stdout, stderr));
         dicom.Subcommands.Add(CreateJson(stdout, stderr));
         dicom.Subcommands.Add(CreateConvert(stdout, stderr));
+        foreach (Command network in NetworkCommands.Create(stdout, stderr))
+        {
+            dicom.Subcommands.Add(network);
+        }
+
         return dicom;
     }
 

@@ -17,6 +17,7 @@ public sealed partial class DicomDictionary
     private readonly FrozenDictionary<PrivateKey, DicomPrivateDictionaryEntry> _private;
     private readonly DicomPrivateDictionaryEntry[] _privateEntries;
     private readonly DicomDictionaryEntry[] _entries;
+    private readonly Lazy<FrozenDictionary<string, DicomDictionaryEntry>> _byKeyword;
 
     /// <summary>Creates a dictionary from entries; later duplicates of a tag are ignored.</summary>
     public DicomDictionary(IEnumerable<DicomDictionaryEntry> entries, IEnumerable<DicomPrivateDictionaryEntry> privateEntries)
@@ -49,6 +50,10 @@ public sealed partial class DicomDictionary
         _exact = exact.ToFrozenDictionary();
         _ranges = [.. ranges];
         _private = priv.ToFrozenDictionary();
+        _byKeyword = new(() => _entries
+            .Where(e => !e.IsRange)
+            .DistinctBy(e => e.Keyword, StringComparer.Ordinal)
+            .ToFrozenDictionary(e => e.Keyword, StringComparer.Ordinal));
     }
 
     /// <summary>The PS3.6 dictionary with DCMTK's list of known private attributes.</summary>
@@ -82,6 +87,10 @@ public sealed partial class DicomDictionary
 
         return null;
     }
+
+    /// <summary>Finds a standard (non-range) attribute by its keyword, for example "PatientID".</summary>
+    public DicomDictionaryEntry? FindByKeyword(string keyword) =>
+        _byKeyword.Value.TryGetValue(keyword, out DicomDictionaryEntry? entry) ? entry : null;
 
     /// <summary>Finds a private attribute by its tag and the value of the private creator that reserved its block.</summary>
     public DicomPrivateDictionaryEntry? FindPrivate(DicomTag tag, string creator)

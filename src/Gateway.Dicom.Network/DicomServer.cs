@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Pdus;
+using Gateway.Dicom.Network.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Dicom.Network;
+
+/// <summary>
+/// A DICOM listener: accepts connections (plain or TLS), negotiates associations under a policy and serves each
+/// with its own request handler, many at once. A misbehaving peer loses its own connection, never the others.
+/// </summary>
+public sealed partial class DicomServer : IAsyncDisposable
+{
+    private readonly DicomServerOptions _options;
+    private readonly AssociationAcceptancePolicy _policy;
+    private readonly Func<IDimseRequestHandler> _handlerFactory;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Guid, Task> _connections = new();
+    private readonly ConcurrentDictionary<IPAddress, RateWindow> _rates = new();
+    private readonly X509Certificate2? _certificate;
+    private readonly DicomTlsValidator? _validator;
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _activeAssociations;
+
+    /// <summary>Creates a server; <see cref="StartAsync"/> starts listening.</summary>
+    public DicomServer(DicomServerOptions options, AssociationAcceptancePolicy policy, Func<IDimseRequestHandler> handlerFactory, ILogger? logger = null)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        _handlerFactory = handlerFactory ?? throw new ArgumentNullException(nameof(handlerFactory));
+        _logger = logger ?? NullLogger.Instance;
+        if (options.Tls is { } tls)
+        {
+            _certificate = tls.LoadCertificate();
+            _validator = new DicomTlsValidator(tls);
+        }
+    }
+
+    /// <summary>The address and port listened on (after <see cref="StartAsync"/>).</summary>
+    public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>Associations being served now.</summary>
+    public int ActiveAssociations => Volatile.Read(ref _activeAssociations);
+
+    /// <summary>Raised when an association is established (for logging and tests).</summary>
+    public event Action<DicomAssociation>? AssociationEstablished;
+
+    /// <summary>Binds the port and starts accepting connections.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var listener = new Socket(_options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(_options.BindAddress, _options.Port));
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        LogListening(_logger, LocalEndPoint!, _options.Tls is not null);
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops accepting, ends every association and waits for them.</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(_connections.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _certificate?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                LogAcceptFailed(_logger, ex.SocketErrorCode);
+                continue;
+            }
+
+            socket.NoDelay = true;
+            IPAddress? address = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            if (address is not null && !AllowConnection(address))
+            {
+                LogRateLimited(_logger, address);
+                socket.Dispose();
+                continue;
+            }
+
+            Guid id = Guid.NewGuid();
+            _connections[id] = ServeConnectionAsync(id, socket, stopping);
+        }
+    }
+
+    private async Task ServeConnectionAsync(Guid id, Socket socket, CancellationToken stopping)
+    {
+        await Task.Yield();
+        EndPoint? remote = socket.RemoteEndPoint;
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        bool counted = false;
+        try
+        {
+            if (_options.Tls is { } tls)
+            {
+                stream = await AuthenticateAsync(stream, tls, remote, stopping).ConfigureAwait(false);
+            }
+
+            bool overLimit = Interlocked.Increment(ref _activeAssociations) > _options.MaxAssociations;
+            counted = true;
+            AssociationAcceptancePolicy policy = overLimit
+                ? _policy with { Screen = (_, _) => AssociateRejectPdu.LocalLimitExceeded() }
+                : _policy;
+
+            DicomAssociation? association = await DicomAssociation.AcceptAsync(stream, policy, _handlerFactory(), _options.Association, remote, _logger, stopping).ConfigureAwait(false);
+            if (association is null)
+            {
+                return;
+            }
+
+            await using (association.ConfigureAwait(false))
+            {
+                AssociationEstablished?.Invoke(association);
+                using CancellationTokenRegistration stop = stopping.Register(() => _ = association.AbortAsync());
+                try
+                {
+                    await association.Completion.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is DicomAssociationAbortedException or DicomProtocolException)
+                {
+                    LogAssociationEnded(_logger, association.Id, ex.Message);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        {
+            LogConnectionFailed(_logger, remote, ex.Message);
+        }
+        finally
+        {
+            if (counted)
+            {
+                Interlocked.Decrement(ref _activeAssociations);
+            }
+
+            await stream.DisposeAsync().ConfigureAwait(false);
+            _connections.TryRemove(id, out _);
+        }
+    }
+
+    private async Task<Stream> AuthenticateAsync(Stream inner, DicomTlsOptions tls, EndPoint? remote, CancellationToken stopping)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificate = _certificate,
+            ClientCertificateRequired = tls.RequireClientCertificate,
+            EnabledSslProtocols = DicomTlsOptions.Protocols,
+            CipherSuitesPolicy = DicomTlsOptions.CreateCipherSuitesPolicy(),
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+                cert is null ? !tls.RequireClientCertificate : _validator!.Validate(cert, errors & ~SslPolicyErrors.RemoteCertificateNameMismatch, checkName: false),
+        };
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        handshake.CancelAfter(_options.Association.ArtimTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(options, handshake.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
+        {
+            LogTlsFailed(_logger, remote, _validator?.LastError ?? ex.Message);
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new AuthenticationException("TLS handshake failed", ex);
+        }
+    }
+
+    private bool AllowConnection(IPAddress address)
+    {
+        long now = Environment.TickCount64;
+        RateWindow window = _rates.GetOrAdd(address, _ => new RateWindow());
+        if (_rates.Count > 10_000)
+        {
+            // Forget idle addresses so that the table itself cannot grow without bound.
+            foreach (KeyValuePair<IPAddress, RateWindow> entry in _rates)
+            {
+                if (now - entry.Value.WindowStart > 60_000)
+                {
+                    _rates.TryRemove(entry.Key, out _);
+                }
+            }
+        }
+
+        return window.TryCount(now, _options.MaxConnectionsPerMinutePerAddress);
+    }
+
+    private sealed class RateWindow
+    {
+        private readonly Lock _lock = new();
+        private int _count;
+
+        public long WindowStart { get; private set; }
+
+        public bool TryCount(long now, int max)
+        {
+            lock (_lock)
+            {
+                if (now - WindowStart >= 60_000)
+                {
+                    WindowStart = now;
+                    _count = 0;
+                }
+
+                return ++_count <= max;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Listening for DICOM on {EndPoint} (TLS: {Tls})")]
+    private static partial void LogListening(ILogger logger, IPEndPoint endPoint, bool tls);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Accept failed: {Error}")]
+    private static partial void LogAcceptFailed(ILogger logger, SocketError error);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Connection from {Address} refused: more than the allowed connections per minute")]
+    private static partial void LogRateLimited(ILogger logger, IPAddress address);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Association {AssociationId} ended: {Reason}")]
+    private static partial void LogAssociationEnded(ILogger logger, Guid associationId, string reason);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "Connection from {RemoteEndPoint} failed: {Reason}")]
+    private static partial void LogConnectionFailed(ILogger logger, EndPoint? remoteEndPoint, string reason);
+
+    [LoggerMessage(EventId = 1306, Level = LogLevel.Warning, Message = "TLS handshake with {RemoteEndPoint} failed: {Reason}")]
+    private static partial void LogTlsFailed(ILogger logger, EndPoint? remoteEndPoint, string reason);
+}

@@ -1,0 +1,136 @@
+using System.IO.Compression;
+using System.IO.Pipelines;
+using Gateway.Dicom.IO;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Dimse;
+
+namespace Gateway.Dicom.Network.Services;
+
+/// <summary>Sends Part 10 files by C-STORE, streaming: as stored when the accepted transfer syntax is the file's, re-encoded on the fly otherwise.</summary>
+public static class DicomStoreSender
+{
+    /// <summary>Sends one file and returns the peer's C-STORE status.</summary>
+    /// <exception cref="DicomFormatException">The file is not readable DICOM.</exception>
+    /// <exception cref="InvalidOperationException">No presentation context can carry the file (SOP class not accepted, or compressed data in another syntax).</exception>
+    public static async Task<DimseResponse> StoreFileAsync(
+        DicomAssociation association,
+        string path,
+        string? moveOriginatorAETitle = null,
+        ushort? moveOriginatorMessageId = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        DicomFileReader file = await DicomFileReader.OpenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (file.ConfigureAwait(false))
+        {
+            string sopClass = file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPClassUID)
+                ?? throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, 0, DicomTags.MediaStorageSOPClassUID, "the file has no Media Storage SOP Class UID");
+            string sopInstance = file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID)
+                ?? throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, 0, DicomTags.MediaStorageSOPInstanceUID, "the file has no Media Storage SOP Instance UID");
+
+            NegotiatedPresentationContext context = ChooseContext(association, sopClass, file.TransferSyntax)
+                ?? throw new InvalidOperationException($"No accepted presentation context can carry {sopClass} in {file.TransferSyntax}.");
+
+            var command = new DimseCommand(new Model.DicomDataset())
+            {
+                CommandField = DimseCommandField.CStoreRequest,
+                MessageId = association.NextMessageId(),
+                AffectedSopClassUid = sopClass,
+                AffectedSopInstanceUid = sopInstance,
+                Priority = DimsePriority.Medium,
+                HasDataSet = true,
+                MoveOriginatorAETitle = moveOriginatorAETitle,
+                MoveOriginatorMessageId = moveOriginatorMessageId,
+            };
+
+            Stream source;
+            Task? transcoding = null;
+            if (context.TransferSyntax.Equals(file.TransferSyntax))
+            {
+                // Same syntax: send the encoded data set exactly as stored.
+                var raw = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                raw.Seek(file.DatasetOffset, SeekOrigin.Begin);
+                source = raw;
+            }
+            else
+            {
+                var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+                source = pipe.Reader.AsStream();
+                transcoding = TranscodeAsync(file.Reader, pipe.Writer, context.TransferSyntax, cancellationToken);
+            }
+
+            await using (source.ConfigureAwait(false))
+            {
+                DimseResponse? final = null;
+                await foreach (DimseResponse response in association.SendRequestAsync(context, command, null, source, cancellationToken).ConfigureAwait(false))
+                {
+                    final = response;
+                }
+
+                if (transcoding is not null)
+                {
+                    await transcoding.ConfigureAwait(false);
+                }
+
+                return final ?? throw new DicomAssociationAbortedException("the association ended before the C-STORE response");
+            }
+        }
+    }
+
+    /// <summary>The accepted context for the SOP class whose syntax is the file's, else one that can be converted to.</summary>
+    public static NegotiatedPresentationContext? ChooseContext(DicomAssociation association, string sopClass, DicomTransferSyntax fileSyntax)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        NegotiatedPresentationContext? convertible = null;
+        foreach (NegotiatedPresentationContext pc in association.PresentationContexts)
+        {
+            // The side that sends a C-STORE acts as SCU of the storage class: the requester by default, the acceptor
+            // only where role selection gave the requester the SCP role (C-GET, PS3.7 D.3.3.4).
+            bool mayStore = association.IsRequester ? pc.RequesterIsScu : pc.RequesterIsScp;
+            if (!pc.IsAccepted || pc.AbstractSyntax != sopClass || !mayStore)
+            {
+                continue;
+            }
+
+            if (pc.TransferSyntax.Equals(fileSyntax))
+            {
+                return pc;
+            }
+
+            if (DicomTranscoder.CanTranscode(fileSyntax, pc.TransferSyntax))
+            {
+                convertible ??= pc;
+            }
+        }
+
+        return convertible;
+    }
+
+    private static async Task TranscodeAsync(DicomStreamReader reader, PipeWriter target, DicomTransferSyntax syntax, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Stream output = target.AsStream();
+        Stream? deflate = syntax.IsDeflated ? new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true) : null;
+        Exception? failure = null;
+        try
+        {
+            await using var writer = new DicomStreamWriter(deflate ?? output, syntax.Encoding);
+            await DicomTranscoder.CopyTokensAsync(reader, writer, new byte[1 << 16], cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            if (deflate is not null)
+            {
+                await deflate.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await target.CompleteAsync(failure).ConfigureAwait(false);
+        }
+    }
+}
