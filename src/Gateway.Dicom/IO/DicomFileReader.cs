@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using Gateway.Dicom.Dictionary;
 using Gateway.Dicom.Model;
@@ -138,10 +139,23 @@ public sealed class DicomFileReader : IAsyncDisposable, IDisposable
         if (hasMeta)
         {
             // PS3.10 7.1: the File Meta Information is always explicit VR little endian (a few writers used implicit VR).
+            long metaStart = reader.Position;
             reader.Restart(DetectEncoding(first.Span) with { IsBigEndian = false });
             reader.StopBefore(static tag => tag.Group != 0x0002);
             meta = await DicomDatasetReader.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
             reader.StopBefore(null);
+
+            // PS3.10 7.1: (0002,0000) counts the meta bytes after it (its own 12 bytes). A file that ends before that
+            // count is truncated, not an empty data set.
+            if (meta.TryGetElement(DicomTags.FileMetaInformationGroupLength, out DicomElement? groupLength) && groupLength.Length == 4)
+            {
+                long missing = metaStart + 12 + BinaryPrimitives.ReadUInt32LittleEndian(groupLength.Value.Span) - reader.Position;
+                int want = (int)Math.Min(missing, 4096);
+                if (want > 0 && (await reader.PeekAsync(want, cancellationToken).ConfigureAwait(false)).Length < want)
+                {
+                    throw new DicomFormatException(DicomFormatError.Truncated, reader.Position, DicomTags.FileMetaInformationGroupLength, "the file ends inside the File Meta Information");
+                }
+            }
         }
         else if (hasPreamble && !LooksLikeDataElement(first.Span))
         {

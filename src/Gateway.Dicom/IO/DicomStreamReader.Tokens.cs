@@ -31,7 +31,9 @@ public sealed partial class DicomStreamReader
         TokenOffset = position;
         if (!await FillAsync(8, cancellationToken).ConfigureAwait(false))
         {
-            if (_end == _start && _levelCount == 1)
+            // With a stop predicate (the File Meta Information), bytes too few for a header belong to what follows:
+            // a deflated data set can be shorter than 8 bytes.
+            if (_levelCount == 1 && (_end == _start || _stopBefore is not null))
             {
                 _finished = true;
                 TokenType = DicomTokenType.None;

@@ -12,9 +12,11 @@ public sealed partial class DicomStreamReader
     public async ValueTask<byte[]> ReadValueAsync(CancellationToken cancellationToken = default)
     {
         EnsureWholeValueUnread();
-        if (Length > _options.MaxValueLength)
+        // An array cannot hold more than Array.MaxLength bytes, whatever the configured limit.
+        long limit = Math.Min(_options.MaxValueLength, Array.MaxLength);
+        if (Length > limit)
         {
-            throw Error(DicomFormatError.ValueTooLong, $"a value of {Length} bytes exceeds the in-memory limit of {_options.MaxValueLength}");
+            throw Error(DicomFormatError.ValueTooLong, $"a value of {Length} bytes exceeds the in-memory limit of {limit}");
         }
 
         int length = (int)Length;
