@@ -21,7 +21,7 @@ internal sealed class NetworkCommandOptions
 
     public Option<string?> TlsKey { get; } = new("--tls-key") { Description = "PEM private key for TLS." };
 
-    public Option<string[]> TlsCa { get; } = new("--tls-ca") { Description = "PEM CA certificate(s) the peer must chain to.", AllowMultipleArgumentsPerToken = true };
+    public Option<string[]> TlsCa { get; } = new("--tls-ca") { Description = "PEM CA certificate the peer must chain to (repeat for several)." };
 
     public Option<uint> MaxPdu { get; } = new("--max-pdu") { Description = "Largest P-DATA PDU we accept (announced to the peer), 4096-4194304.", DefaultValueFactory = _ => 262144 };
 
