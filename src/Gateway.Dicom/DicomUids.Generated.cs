@@ -13,1096 +13,1096 @@ namespace Gateway.Dicom;
 public static partial class DicomUids
 {
     /// <summary>1.2.840.10008.1.1: Verification (SOP class).</summary>
-    public static readonly DicomUid Verification = new("1.2.840.10008.1.1");
+    public static DicomUid Verification => new("1.2.840.10008.1.1");
 
     /// <summary>1.2.840.10008.1.2: Implicit VR Little Endian: Default Transfer Syntax for DICOM (transfer syntax).</summary>
-    public static readonly DicomUid ImplicitVRLittleEndian = new("1.2.840.10008.1.2");
+    public static DicomUid ImplicitVRLittleEndian => new("1.2.840.10008.1.2");
 
     /// <summary>1.2.840.10008.1.2.1: Explicit VR Little Endian (transfer syntax).</summary>
-    public static readonly DicomUid ExplicitVRLittleEndian = new("1.2.840.10008.1.2.1");
+    public static DicomUid ExplicitVRLittleEndian => new("1.2.840.10008.1.2.1");
 
     /// <summary>1.2.840.10008.1.2.1.99: Deflated Explicit VR Little Endian (transfer syntax).</summary>
-    public static readonly DicomUid DeflatedExplicitVRLittleEndian = new("1.2.840.10008.1.2.1.99");
+    public static DicomUid DeflatedExplicitVRLittleEndian => new("1.2.840.10008.1.2.1.99");
 
     /// <summary>1.2.840.10008.1.2.2: Explicit VR Big Endian (transfer syntax, retired).</summary>
-    public static readonly DicomUid ExplicitVRBigEndian = new("1.2.840.10008.1.2.2");
+    public static DicomUid ExplicitVRBigEndian => new("1.2.840.10008.1.2.2");
 
     /// <summary>1.2.840.10008.1.2.4.50: JPEG Baseline (Process 1): Default Transfer Syntax for Lossy JPEG 8 Bit Image Compression (transfer syntax).</summary>
-    public static readonly DicomUid JPEGBaseline8Bit = new("1.2.840.10008.1.2.4.50");
+    public static DicomUid JPEGBaseline8Bit => new("1.2.840.10008.1.2.4.50");
 
     /// <summary>1.2.840.10008.1.2.4.51: JPEG Extended (Process 2 &amp; 4): Default Transfer Syntax for Lossy JPEG 12 Bit Image Compression (Process 4 only) (transfer syntax).</summary>
-    public static readonly DicomUid JPEGExtended12Bit = new("1.2.840.10008.1.2.4.51");
+    public static DicomUid JPEGExtended12Bit => new("1.2.840.10008.1.2.4.51");
 
     /// <summary>1.2.840.10008.1.2.4.57: JPEG Lossless, Non-Hierarchical (Process 14) (transfer syntax).</summary>
-    public static readonly DicomUid JPEGLossless = new("1.2.840.10008.1.2.4.57");
+    public static DicomUid JPEGLossless => new("1.2.840.10008.1.2.4.57");
 
     /// <summary>1.2.840.10008.1.2.4.70: JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1]): Default Transfer Syntax for Lossless JPEG Image Compression (transfer syntax).</summary>
-    public static readonly DicomUid JPEGLosslessSV1 = new("1.2.840.10008.1.2.4.70");
+    public static DicomUid JPEGLosslessSV1 => new("1.2.840.10008.1.2.4.70");
 
     /// <summary>1.2.840.10008.1.2.4.80: JPEG-LS Lossless Image Compression (transfer syntax).</summary>
-    public static readonly DicomUid JPEGLSLossless = new("1.2.840.10008.1.2.4.80");
+    public static DicomUid JPEGLSLossless => new("1.2.840.10008.1.2.4.80");
 
     /// <summary>1.2.840.10008.1.2.4.81: JPEG-LS Lossy (Near-Lossless) Image Compression (transfer syntax).</summary>
-    public static readonly DicomUid JPEGLSNearLossless = new("1.2.840.10008.1.2.4.81");
+    public static DicomUid JPEGLSNearLossless => new("1.2.840.10008.1.2.4.81");
 
     /// <summary>1.2.840.10008.1.2.4.90: JPEG 2000 Image Compression (Lossless Only) (transfer syntax).</summary>
-    public static readonly DicomUid JPEG2000Lossless = new("1.2.840.10008.1.2.4.90");
+    public static DicomUid JPEG2000Lossless => new("1.2.840.10008.1.2.4.90");
 
     /// <summary>1.2.840.10008.1.2.4.91: JPEG 2000 Image Compression (Lossless or Lossy) (transfer syntax).</summary>
-    public static readonly DicomUid JPEG2000 = new("1.2.840.10008.1.2.4.91");
+    public static DicomUid JPEG2000 => new("1.2.840.10008.1.2.4.91");
 
     /// <summary>1.2.840.10008.1.2.4.92: JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only) (transfer syntax).</summary>
-    public static readonly DicomUid JPEG2000MCLossless = new("1.2.840.10008.1.2.4.92");
+    public static DicomUid JPEG2000MCLossless => new("1.2.840.10008.1.2.4.92");
 
     /// <summary>1.2.840.10008.1.2.4.93: JPEG 2000 Part 2 Multi-component Image Compression (Lossless or Lossy) (transfer syntax).</summary>
-    public static readonly DicomUid JPEG2000MC = new("1.2.840.10008.1.2.4.93");
+    public static DicomUid JPEG2000MC => new("1.2.840.10008.1.2.4.93");
 
     /// <summary>1.2.840.10008.1.2.4.94: JPIP Referenced (transfer syntax).</summary>
-    public static readonly DicomUid JPIPReferenced = new("1.2.840.10008.1.2.4.94");
+    public static DicomUid JPIPReferenced => new("1.2.840.10008.1.2.4.94");
 
     /// <summary>1.2.840.10008.1.2.4.95: JPIP Referenced Deflate (transfer syntax).</summary>
-    public static readonly DicomUid JPIPReferencedDeflate = new("1.2.840.10008.1.2.4.95");
+    public static DicomUid JPIPReferencedDeflate => new("1.2.840.10008.1.2.4.95");
 
     /// <summary>1.2.840.10008.1.2.4.100: MPEG2 Main Profile @ Main Level (changed with DICOM 2016e to: MPEG2 Main Profile / Main Level) (transfer syntax).</summary>
-    public static readonly DicomUid MPEG2MPML = new("1.2.840.10008.1.2.4.100");
+    public static DicomUid MPEG2MPML => new("1.2.840.10008.1.2.4.100");
 
     /// <summary>1.2.840.10008.1.2.4.101: MPEG2 Main Profile @ High Level (changed with DICOM 2016e to: MPEG2 Main Profile / High Level) (transfer syntax).</summary>
-    public static readonly DicomUid MPEG2MPHL = new("1.2.840.10008.1.2.4.101");
+    public static DicomUid MPEG2MPHL => new("1.2.840.10008.1.2.4.101");
 
     /// <summary>1.2.840.10008.1.2.4.102: MPEG-4 AVC/H.264 High Profile / Level 4.1 (transfer syntax).</summary>
-    public static readonly DicomUid MPEG4HP41 = new("1.2.840.10008.1.2.4.102");
+    public static DicomUid MPEG4HP41 => new("1.2.840.10008.1.2.4.102");
 
     /// <summary>1.2.840.10008.1.2.4.103: MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1 (transfer syntax).</summary>
-    public static readonly DicomUid MPEG4HP41BD = new("1.2.840.10008.1.2.4.103");
+    public static DicomUid MPEG4HP41BD => new("1.2.840.10008.1.2.4.103");
 
     /// <summary>1.2.840.10008.1.2.4.104: MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video (transfer syntax).</summary>
-    public static readonly DicomUid MPEG4HP422D = new("1.2.840.10008.1.2.4.104");
+    public static DicomUid MPEG4HP422D => new("1.2.840.10008.1.2.4.104");
 
     /// <summary>1.2.840.10008.1.2.4.105: MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video (transfer syntax).</summary>
-    public static readonly DicomUid MPEG4HP423D = new("1.2.840.10008.1.2.4.105");
+    public static DicomUid MPEG4HP423D => new("1.2.840.10008.1.2.4.105");
 
     /// <summary>1.2.840.10008.1.2.4.106: MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2 (transfer syntax).</summary>
-    public static readonly DicomUid MPEG4HP42STEREO = new("1.2.840.10008.1.2.4.106");
+    public static DicomUid MPEG4HP42STEREO => new("1.2.840.10008.1.2.4.106");
 
     /// <summary>1.2.840.10008.1.2.4.107: HEVC/H.265 Main Profile / Level 5.1 (transfer syntax).</summary>
-    public static readonly DicomUid HEVCMP51 = new("1.2.840.10008.1.2.4.107");
+    public static DicomUid HEVCMP51 => new("1.2.840.10008.1.2.4.107");
 
     /// <summary>1.2.840.10008.1.2.4.108: HEVC/H.265 Main 10 Profile / Level 5.1 (transfer syntax).</summary>
-    public static readonly DicomUid HEVCM10P51 = new("1.2.840.10008.1.2.4.108");
+    public static DicomUid HEVCM10P51 => new("1.2.840.10008.1.2.4.108");
 
     /// <summary>1.2.840.10008.1.2.5: RLE Lossless (transfer syntax).</summary>
-    public static readonly DicomUid RLELossless = new("1.2.840.10008.1.2.5");
+    public static DicomUid RLELossless => new("1.2.840.10008.1.2.5");
 
     /// <summary>1.2.840.10008.1.2.7.1: SMPTE ST 2110-20 Uncompressed Progressive Active Video (transfer syntax).</summary>
-    public static readonly DicomUid SMPTEST211020UncompressedProgressiveActiveVideo = new("1.2.840.10008.1.2.7.1");
+    public static DicomUid SMPTEST211020UncompressedProgressiveActiveVideo => new("1.2.840.10008.1.2.7.1");
 
     /// <summary>1.2.840.10008.1.2.7.2: SMPTE ST 2110-20 Uncompressed Interlaced Active Video (transfer syntax).</summary>
-    public static readonly DicomUid SMPTEST211020UncompressedInterlacedActiveVideo = new("1.2.840.10008.1.2.7.2");
+    public static DicomUid SMPTEST211020UncompressedInterlacedActiveVideo => new("1.2.840.10008.1.2.7.2");
 
     /// <summary>1.2.840.10008.1.2.7.3: SMPTE ST 2110-30 PCM Digital Audio (transfer syntax).</summary>
-    public static readonly DicomUid SMPTEST211030PCMDigitalAudio = new("1.2.840.10008.1.2.7.3");
+    public static DicomUid SMPTEST211030PCMDigitalAudio => new("1.2.840.10008.1.2.7.3");
 
     /// <summary>1.2.840.10008.1.3.10: MediaStorageDirectoryStorage (SOP class).</summary>
-    public static readonly DicomUid MediaStorageDirectoryStorage = new("1.2.840.10008.1.3.10");
+    public static DicomUid MediaStorageDirectoryStorage => new("1.2.840.10008.1.3.10");
 
     /// <summary>1.2.840.10008.1.4.1.1: TalairachBrainAtlasFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid TalairachBrainAtlasFrameOfReference = new("1.2.840.10008.1.4.1.1");
+    public static DicomUid TalairachBrainAtlasFrameOfReference => new("1.2.840.10008.1.4.1.1");
 
     /// <summary>1.2.840.10008.1.4.1.2: SPM2T1FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2T1FrameOfReference = new("1.2.840.10008.1.4.1.2");
+    public static DicomUid SPM2T1FrameOfReference => new("1.2.840.10008.1.4.1.2");
 
     /// <summary>1.2.840.10008.1.4.1.3: SPM2T2FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2T2FrameOfReference = new("1.2.840.10008.1.4.1.3");
+    public static DicomUid SPM2T2FrameOfReference => new("1.2.840.10008.1.4.1.3");
 
     /// <summary>1.2.840.10008.1.4.1.4: SPM2PDFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2PDFrameOfReference = new("1.2.840.10008.1.4.1.4");
+    public static DicomUid SPM2PDFrameOfReference => new("1.2.840.10008.1.4.1.4");
 
     /// <summary>1.2.840.10008.1.4.1.5: SPM2EPIFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2EPIFrameOfReference = new("1.2.840.10008.1.4.1.5");
+    public static DicomUid SPM2EPIFrameOfReference => new("1.2.840.10008.1.4.1.5");
 
     /// <summary>1.2.840.10008.1.4.1.6: SPM2FILT1FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2FILT1FrameOfReference = new("1.2.840.10008.1.4.1.6");
+    public static DicomUid SPM2FILT1FrameOfReference => new("1.2.840.10008.1.4.1.6");
 
     /// <summary>1.2.840.10008.1.4.1.7: SPM2PETFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2PETFrameOfReference = new("1.2.840.10008.1.4.1.7");
+    public static DicomUid SPM2PETFrameOfReference => new("1.2.840.10008.1.4.1.7");
 
     /// <summary>1.2.840.10008.1.4.1.8: SPM2TRANSMFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2TRANSMFrameOfReference = new("1.2.840.10008.1.4.1.8");
+    public static DicomUid SPM2TRANSMFrameOfReference => new("1.2.840.10008.1.4.1.8");
 
     /// <summary>1.2.840.10008.1.4.1.9: SPM2SPECTFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2SPECTFrameOfReference = new("1.2.840.10008.1.4.1.9");
+    public static DicomUid SPM2SPECTFrameOfReference => new("1.2.840.10008.1.4.1.9");
 
     /// <summary>1.2.840.10008.1.4.1.10: SPM2GRAYFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2GRAYFrameOfReference = new("1.2.840.10008.1.4.1.10");
+    public static DicomUid SPM2GRAYFrameOfReference => new("1.2.840.10008.1.4.1.10");
 
     /// <summary>1.2.840.10008.1.4.1.11: SPM2WHITEFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2WHITEFrameOfReference = new("1.2.840.10008.1.4.1.11");
+    public static DicomUid SPM2WHITEFrameOfReference => new("1.2.840.10008.1.4.1.11");
 
     /// <summary>1.2.840.10008.1.4.1.12: SPM2CSFFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2CSFFrameOfReference = new("1.2.840.10008.1.4.1.12");
+    public static DicomUid SPM2CSFFrameOfReference => new("1.2.840.10008.1.4.1.12");
 
     /// <summary>1.2.840.10008.1.4.1.13: SPM2BRAINMASKFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2BRAINMASKFrameOfReference = new("1.2.840.10008.1.4.1.13");
+    public static DicomUid SPM2BRAINMASKFrameOfReference => new("1.2.840.10008.1.4.1.13");
 
     /// <summary>1.2.840.10008.1.4.1.14: SPM2AVG305T1FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2AVG305T1FrameOfReference = new("1.2.840.10008.1.4.1.14");
+    public static DicomUid SPM2AVG305T1FrameOfReference => new("1.2.840.10008.1.4.1.14");
 
     /// <summary>1.2.840.10008.1.4.1.15: SPM2AVG152T1FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2AVG152T1FrameOfReference = new("1.2.840.10008.1.4.1.15");
+    public static DicomUid SPM2AVG152T1FrameOfReference => new("1.2.840.10008.1.4.1.15");
 
     /// <summary>1.2.840.10008.1.4.1.16: SPM2AVG152T2FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2AVG152T2FrameOfReference = new("1.2.840.10008.1.4.1.16");
+    public static DicomUid SPM2AVG152T2FrameOfReference => new("1.2.840.10008.1.4.1.16");
 
     /// <summary>1.2.840.10008.1.4.1.17: SPM2AVG152PDFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2AVG152PDFrameOfReference = new("1.2.840.10008.1.4.1.17");
+    public static DicomUid SPM2AVG152PDFrameOfReference => new("1.2.840.10008.1.4.1.17");
 
     /// <summary>1.2.840.10008.1.4.1.18: SPM2SINGLESUBJT1FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SPM2SINGLESUBJT1FrameOfReference = new("1.2.840.10008.1.4.1.18");
+    public static DicomUid SPM2SINGLESUBJT1FrameOfReference => new("1.2.840.10008.1.4.1.18");
 
     /// <summary>1.2.840.10008.1.4.2.1: ICBM452T1FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid ICBM452T1FrameOfReference = new("1.2.840.10008.1.4.2.1");
+    public static DicomUid ICBM452T1FrameOfReference => new("1.2.840.10008.1.4.2.1");
 
     /// <summary>1.2.840.10008.1.4.2.2: ICBMSingleSubjectMRIFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid ICBMSingleSubjectMRIFrameOfReference = new("1.2.840.10008.1.4.2.2");
+    public static DicomUid ICBMSingleSubjectMRIFrameOfReference => new("1.2.840.10008.1.4.2.2");
 
     /// <summary>1.2.840.10008.1.4.3.1: IEC61217FixedCoordinateSystemFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid IEC61217FixedCoordinateSystemFrameOfReference = new("1.2.840.10008.1.4.3.1");
+    public static DicomUid IEC61217FixedCoordinateSystemFrameOfReference => new("1.2.840.10008.1.4.3.1");
 
     /// <summary>1.2.840.10008.1.4.3.2: StandardRoboticCoordinateSystemFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid StandardRoboticCoordinateSystemFrameOfReference = new("1.2.840.10008.1.4.3.2");
+    public static DicomUid StandardRoboticCoordinateSystemFrameOfReference => new("1.2.840.10008.1.4.3.2");
 
     /// <summary>1.2.840.10008.1.4.3.3: IEC61217TableTopCoordinateSystemFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid IEC61217TableTopCoordinateSystemFrameOfReference = new("1.2.840.10008.1.4.3.3");
+    public static DicomUid IEC61217TableTopCoordinateSystemFrameOfReference => new("1.2.840.10008.1.4.3.3");
 
     /// <summary>1.2.840.10008.1.4.4.1: SRI24FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid SRI24FrameOfReference = new("1.2.840.10008.1.4.4.1");
+    public static DicomUid SRI24FrameOfReference => new("1.2.840.10008.1.4.4.1");
 
     /// <summary>1.2.840.10008.1.4.5.1: Colin27FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid Colin27FrameOfReference = new("1.2.840.10008.1.4.5.1");
+    public static DicomUid Colin27FrameOfReference => new("1.2.840.10008.1.4.5.1");
 
     /// <summary>1.2.840.10008.1.4.6.1: LPBA40AIRFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid LPBA40AIRFrameOfReference = new("1.2.840.10008.1.4.6.1");
+    public static DicomUid LPBA40AIRFrameOfReference => new("1.2.840.10008.1.4.6.1");
 
     /// <summary>1.2.840.10008.1.4.6.2: LPBA40FLIRTFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid LPBA40FLIRTFrameOfReference = new("1.2.840.10008.1.4.6.2");
+    public static DicomUid LPBA40FLIRTFrameOfReference => new("1.2.840.10008.1.4.6.2");
 
     /// <summary>1.2.840.10008.1.4.6.3: LPBA40SPM5FrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid LPBA40SPM5FrameOfReference = new("1.2.840.10008.1.4.6.3");
+    public static DicomUid LPBA40SPM5FrameOfReference => new("1.2.840.10008.1.4.6.3");
 
     /// <summary>1.2.840.10008.1.5.1: HotIronColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid HotIronColorPaletteSOPInstance = new("1.2.840.10008.1.5.1");
+    public static DicomUid HotIronColorPaletteSOPInstance => new("1.2.840.10008.1.5.1");
 
     /// <summary>1.2.840.10008.1.5.2: PETColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid PETColorPaletteSOPInstance = new("1.2.840.10008.1.5.2");
+    public static DicomUid PETColorPaletteSOPInstance => new("1.2.840.10008.1.5.2");
 
     /// <summary>1.2.840.10008.1.5.3: HotMetalBlueColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid HotMetalBlueColorPaletteSOPInstance = new("1.2.840.10008.1.5.3");
+    public static DicomUid HotMetalBlueColorPaletteSOPInstance => new("1.2.840.10008.1.5.3");
 
     /// <summary>1.2.840.10008.1.5.4: PET20StepColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid PET20StepColorPaletteSOPInstance = new("1.2.840.10008.1.5.4");
+    public static DicomUid PET20StepColorPaletteSOPInstance => new("1.2.840.10008.1.5.4");
 
     /// <summary>1.2.840.10008.1.5.5: SpringColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid SpringColorPaletteSOPInstance = new("1.2.840.10008.1.5.5");
+    public static DicomUid SpringColorPaletteSOPInstance => new("1.2.840.10008.1.5.5");
 
     /// <summary>1.2.840.10008.1.5.6: SummerColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid SummerColorPaletteSOPInstance = new("1.2.840.10008.1.5.6");
+    public static DicomUid SummerColorPaletteSOPInstance => new("1.2.840.10008.1.5.6");
 
     /// <summary>1.2.840.10008.1.5.7: FallColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid FallColorPaletteSOPInstance = new("1.2.840.10008.1.5.7");
+    public static DicomUid FallColorPaletteSOPInstance => new("1.2.840.10008.1.5.7");
 
     /// <summary>1.2.840.10008.1.5.8: WinterColorPaletteSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid WinterColorPaletteSOPInstance = new("1.2.840.10008.1.5.8");
+    public static DicomUid WinterColorPaletteSOPInstance => new("1.2.840.10008.1.5.8");
 
     /// <summary>1.2.840.10008.1.20.1: StorageCommitmentPushModelSOPClass (SOP class).</summary>
-    public static readonly DicomUid StorageCommitmentPushModelSOPClass = new("1.2.840.10008.1.20.1");
+    public static DicomUid StorageCommitmentPushModelSOPClass => new("1.2.840.10008.1.20.1");
 
     /// <summary>1.2.840.10008.1.20.1.1: StorageCommitmentPushModelSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid StorageCommitmentPushModelSOPInstance = new("1.2.840.10008.1.20.1.1");
+    public static DicomUid StorageCommitmentPushModelSOPInstance => new("1.2.840.10008.1.20.1.1");
 
     /// <summary>1.2.840.10008.1.40: ProceduralEventLoggingSOPClass (SOP class).</summary>
-    public static readonly DicomUid ProceduralEventLoggingSOPClass = new("1.2.840.10008.1.40");
+    public static DicomUid ProceduralEventLoggingSOPClass => new("1.2.840.10008.1.40");
 
     /// <summary>1.2.840.10008.1.40.1: ProceduralEventLoggingSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid ProceduralEventLoggingSOPInstance = new("1.2.840.10008.1.40.1");
+    public static DicomUid ProceduralEventLoggingSOPInstance => new("1.2.840.10008.1.40.1");
 
     /// <summary>1.2.840.10008.1.42: SubstanceAdministrationLoggingSOPClass (SOP class).</summary>
-    public static readonly DicomUid SubstanceAdministrationLoggingSOPClass = new("1.2.840.10008.1.42");
+    public static DicomUid SubstanceAdministrationLoggingSOPClass => new("1.2.840.10008.1.42");
 
     /// <summary>1.2.840.10008.1.42.1: SubstanceAdministrationLoggingSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid SubstanceAdministrationLoggingSOPInstance = new("1.2.840.10008.1.42.1");
+    public static DicomUid SubstanceAdministrationLoggingSOPInstance => new("1.2.840.10008.1.42.1");
 
     /// <summary>1.2.840.10008.2.6.1: DICOMUIDRegistryCodingScheme (other).</summary>
-    public static readonly DicomUid DICOMUIDRegistryCodingScheme = new("1.2.840.10008.2.6.1");
+    public static DicomUid DICOMUIDRegistryCodingScheme => new("1.2.840.10008.2.6.1");
 
     /// <summary>1.2.840.10008.2.16.4: DICOMControlledTerminologyCodingScheme (other).</summary>
-    public static readonly DicomUid DICOMControlledTerminologyCodingScheme = new("1.2.840.10008.2.16.4");
+    public static DicomUid DICOMControlledTerminologyCodingScheme => new("1.2.840.10008.2.16.4");
 
     /// <summary>1.2.840.10008.3.1.1.1: DICOM Defined Standard Application Context UID (application context).</summary>
-    public static readonly DicomUid StandardApplicationContext = new("1.2.840.10008.3.1.1.1");
+    public static DicomUid StandardApplicationContext => new("1.2.840.10008.3.1.1.1");
 
     /// <summary>1.2.840.10008.3.1.2.3.3: ModalityPerformedProcedureStepSOPClass (SOP class).</summary>
-    public static readonly DicomUid ModalityPerformedProcedureStepSOPClass = new("1.2.840.10008.3.1.2.3.3");
+    public static DicomUid ModalityPerformedProcedureStepSOPClass => new("1.2.840.10008.3.1.2.3.3");
 
     /// <summary>1.2.840.10008.3.1.2.3.4: ModalityPerformedProcedureStepRetrieveSOPClass (SOP class).</summary>
-    public static readonly DicomUid ModalityPerformedProcedureStepRetrieveSOPClass = new("1.2.840.10008.3.1.2.3.4");
+    public static DicomUid ModalityPerformedProcedureStepRetrieveSOPClass => new("1.2.840.10008.3.1.2.3.4");
 
     /// <summary>1.2.840.10008.3.1.2.3.5: ModalityPerformedProcedureStepNotificationSOPClass (SOP class).</summary>
-    public static readonly DicomUid ModalityPerformedProcedureStepNotificationSOPClass = new("1.2.840.10008.3.1.2.3.5");
+    public static DicomUid ModalityPerformedProcedureStepNotificationSOPClass => new("1.2.840.10008.3.1.2.3.5");
 
     /// <summary>1.2.840.10008.4.2: StorageServiceClass (other).</summary>
-    public static readonly DicomUid StorageServiceClass = new("1.2.840.10008.4.2");
+    public static DicomUid StorageServiceClass => new("1.2.840.10008.4.2");
 
     /// <summary>1.2.840.10008.5.1.1.1: BasicFilmSessionSOPClass (SOP class).</summary>
-    public static readonly DicomUid BasicFilmSessionSOPClass = new("1.2.840.10008.5.1.1.1");
+    public static DicomUid BasicFilmSessionSOPClass => new("1.2.840.10008.5.1.1.1");
 
     /// <summary>1.2.840.10008.5.1.1.2: BasicFilmBoxSOPClass (SOP class).</summary>
-    public static readonly DicomUid BasicFilmBoxSOPClass = new("1.2.840.10008.5.1.1.2");
+    public static DicomUid BasicFilmBoxSOPClass => new("1.2.840.10008.5.1.1.2");
 
     /// <summary>1.2.840.10008.5.1.1.4: BasicGrayscaleImageBoxSOPClass (SOP class).</summary>
-    public static readonly DicomUid BasicGrayscaleImageBoxSOPClass = new("1.2.840.10008.5.1.1.4");
+    public static DicomUid BasicGrayscaleImageBoxSOPClass => new("1.2.840.10008.5.1.1.4");
 
     /// <summary>1.2.840.10008.5.1.1.4.1: BasicColorImageBoxSOPClass (SOP class).</summary>
-    public static readonly DicomUid BasicColorImageBoxSOPClass = new("1.2.840.10008.5.1.1.4.1");
+    public static DicomUid BasicColorImageBoxSOPClass => new("1.2.840.10008.5.1.1.4.1");
 
     /// <summary>1.2.840.10008.5.1.1.9: BasicGrayscalePrintManagementMetaSOPClass (meta SOP class).</summary>
-    public static readonly DicomUid BasicGrayscalePrintManagementMetaSOPClass = new("1.2.840.10008.5.1.1.9");
+    public static DicomUid BasicGrayscalePrintManagementMetaSOPClass => new("1.2.840.10008.5.1.1.9");
 
     /// <summary>1.2.840.10008.5.1.1.14: PrintJobSOPClass (SOP class).</summary>
-    public static readonly DicomUid PrintJobSOPClass = new("1.2.840.10008.5.1.1.14");
+    public static DicomUid PrintJobSOPClass => new("1.2.840.10008.5.1.1.14");
 
     /// <summary>1.2.840.10008.5.1.1.15: BasicAnnotationBoxSOPClass (SOP class).</summary>
-    public static readonly DicomUid BasicAnnotationBoxSOPClass = new("1.2.840.10008.5.1.1.15");
+    public static DicomUid BasicAnnotationBoxSOPClass => new("1.2.840.10008.5.1.1.15");
 
     /// <summary>1.2.840.10008.5.1.1.16: PrinterSOPClass (SOP class).</summary>
-    public static readonly DicomUid PrinterSOPClass = new("1.2.840.10008.5.1.1.16");
+    public static DicomUid PrinterSOPClass => new("1.2.840.10008.5.1.1.16");
 
     /// <summary>1.2.840.10008.5.1.1.16.376: PrinterConfigurationRetrievalSOPClass (SOP class).</summary>
-    public static readonly DicomUid PrinterConfigurationRetrievalSOPClass = new("1.2.840.10008.5.1.1.16.376");
+    public static DicomUid PrinterConfigurationRetrievalSOPClass => new("1.2.840.10008.5.1.1.16.376");
 
     /// <summary>1.2.840.10008.5.1.1.17: PrinterSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid PrinterSOPInstance = new("1.2.840.10008.5.1.1.17");
+    public static DicomUid PrinterSOPInstance => new("1.2.840.10008.5.1.1.17");
 
     /// <summary>1.2.840.10008.5.1.1.17.376: PrinterConfigurationRetrievalSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid PrinterConfigurationRetrievalSOPInstance = new("1.2.840.10008.5.1.1.17.376");
+    public static DicomUid PrinterConfigurationRetrievalSOPInstance => new("1.2.840.10008.5.1.1.17.376");
 
     /// <summary>1.2.840.10008.5.1.1.18: BasicColorPrintManagementMetaSOPClass (meta SOP class).</summary>
-    public static readonly DicomUid BasicColorPrintManagementMetaSOPClass = new("1.2.840.10008.5.1.1.18");
+    public static DicomUid BasicColorPrintManagementMetaSOPClass => new("1.2.840.10008.5.1.1.18");
 
     /// <summary>1.2.840.10008.5.1.1.22: VOILUTBoxSOPClass (SOP class).</summary>
-    public static readonly DicomUid VOILUTBoxSOPClass = new("1.2.840.10008.5.1.1.22");
+    public static DicomUid VOILUTBoxSOPClass => new("1.2.840.10008.5.1.1.22");
 
     /// <summary>1.2.840.10008.5.1.1.23: PresentationLUTSOPClass (SOP class).</summary>
-    public static readonly DicomUid PresentationLUTSOPClass = new("1.2.840.10008.5.1.1.23");
+    public static DicomUid PresentationLUTSOPClass => new("1.2.840.10008.5.1.1.23");
 
     /// <summary>1.2.840.10008.5.1.1.33: MediaCreationManagementSOPClass (SOP class).</summary>
-    public static readonly DicomUid MediaCreationManagementSOPClass = new("1.2.840.10008.5.1.1.33");
+    public static DicomUid MediaCreationManagementSOPClass => new("1.2.840.10008.5.1.1.33");
 
     /// <summary>1.2.840.10008.5.1.1.40: DisplaySystemSOPClass (SOP class).</summary>
-    public static readonly DicomUid DisplaySystemSOPClass = new("1.2.840.10008.5.1.1.40");
+    public static DicomUid DisplaySystemSOPClass => new("1.2.840.10008.5.1.1.40");
 
     /// <summary>1.2.840.10008.5.1.1.40.1: DisplaySystemSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid DisplaySystemSOPInstance = new("1.2.840.10008.5.1.1.40.1");
+    public static DicomUid DisplaySystemSOPInstance => new("1.2.840.10008.5.1.1.40.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1: ComputedRadiographyImageStorage (SOP class).</summary>
-    public static readonly DicomUid ComputedRadiographyImageStorage = new("1.2.840.10008.5.1.4.1.1.1");
+    public static DicomUid ComputedRadiographyImageStorage => new("1.2.840.10008.5.1.4.1.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1.1: DigitalXRayImageStorageForPresentation (SOP class).</summary>
-    public static readonly DicomUid DigitalXRayImageStorageForPresentation = new("1.2.840.10008.5.1.4.1.1.1.1");
+    public static DicomUid DigitalXRayImageStorageForPresentation => new("1.2.840.10008.5.1.4.1.1.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1.1.1: DigitalXRayImageStorageForProcessing (SOP class).</summary>
-    public static readonly DicomUid DigitalXRayImageStorageForProcessing = new("1.2.840.10008.5.1.4.1.1.1.1.1");
+    public static DicomUid DigitalXRayImageStorageForProcessing => new("1.2.840.10008.5.1.4.1.1.1.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1.2: DigitalMammographyXRayImageStorageForPresentation (SOP class).</summary>
-    public static readonly DicomUid DigitalMammographyXRayImageStorageForPresentation = new("1.2.840.10008.5.1.4.1.1.1.2");
+    public static DicomUid DigitalMammographyXRayImageStorageForPresentation => new("1.2.840.10008.5.1.4.1.1.1.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1.2.1: DigitalMammographyXRayImageStorageForProcessing (SOP class).</summary>
-    public static readonly DicomUid DigitalMammographyXRayImageStorageForProcessing = new("1.2.840.10008.5.1.4.1.1.1.2.1");
+    public static DicomUid DigitalMammographyXRayImageStorageForProcessing => new("1.2.840.10008.5.1.4.1.1.1.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1.3: DigitalIntraOralXRayImageStorageForPresentation (SOP class).</summary>
-    public static readonly DicomUid DigitalIntraOralXRayImageStorageForPresentation = new("1.2.840.10008.5.1.4.1.1.1.3");
+    public static DicomUid DigitalIntraOralXRayImageStorageForPresentation => new("1.2.840.10008.5.1.4.1.1.1.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.1.3.1: DigitalIntraOralXRayImageStorageForProcessing (SOP class).</summary>
-    public static readonly DicomUid DigitalIntraOralXRayImageStorageForProcessing = new("1.2.840.10008.5.1.4.1.1.1.3.1");
+    public static DicomUid DigitalIntraOralXRayImageStorageForProcessing => new("1.2.840.10008.5.1.4.1.1.1.3.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.2: CTImageStorage (SOP class).</summary>
-    public static readonly DicomUid CTImageStorage = new("1.2.840.10008.5.1.4.1.1.2");
+    public static DicomUid CTImageStorage => new("1.2.840.10008.5.1.4.1.1.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.2.1: EnhancedCTImageStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedCTImageStorage = new("1.2.840.10008.5.1.4.1.1.2.1");
+    public static DicomUid EnhancedCTImageStorage => new("1.2.840.10008.5.1.4.1.1.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.2.2: LegacyConvertedEnhancedCTImageStorage (SOP class).</summary>
-    public static readonly DicomUid LegacyConvertedEnhancedCTImageStorage = new("1.2.840.10008.5.1.4.1.1.2.2");
+    public static DicomUid LegacyConvertedEnhancedCTImageStorage => new("1.2.840.10008.5.1.4.1.1.2.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.3.1: UltrasoundMultiframeImageStorage (SOP class).</summary>
-    public static readonly DicomUid UltrasoundMultiframeImageStorage = new("1.2.840.10008.5.1.4.1.1.3.1");
+    public static DicomUid UltrasoundMultiframeImageStorage => new("1.2.840.10008.5.1.4.1.1.3.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.4: MRImageStorage (SOP class).</summary>
-    public static readonly DicomUid MRImageStorage = new("1.2.840.10008.5.1.4.1.1.4");
+    public static DicomUid MRImageStorage => new("1.2.840.10008.5.1.4.1.1.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.4.1: EnhancedMRImageStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedMRImageStorage = new("1.2.840.10008.5.1.4.1.1.4.1");
+    public static DicomUid EnhancedMRImageStorage => new("1.2.840.10008.5.1.4.1.1.4.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.4.2: MRSpectroscopyStorage (SOP class).</summary>
-    public static readonly DicomUid MRSpectroscopyStorage = new("1.2.840.10008.5.1.4.1.1.4.2");
+    public static DicomUid MRSpectroscopyStorage => new("1.2.840.10008.5.1.4.1.1.4.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.4.3: EnhancedMRColorImageStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedMRColorImageStorage = new("1.2.840.10008.5.1.4.1.1.4.3");
+    public static DicomUid EnhancedMRColorImageStorage => new("1.2.840.10008.5.1.4.1.1.4.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.4.4: LegacyConvertedEnhancedMRImageStorage (SOP class).</summary>
-    public static readonly DicomUid LegacyConvertedEnhancedMRImageStorage = new("1.2.840.10008.5.1.4.1.1.4.4");
+    public static DicomUid LegacyConvertedEnhancedMRImageStorage => new("1.2.840.10008.5.1.4.1.1.4.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.6.1: UltrasoundImageStorage (SOP class).</summary>
-    public static readonly DicomUid UltrasoundImageStorage = new("1.2.840.10008.5.1.4.1.1.6.1");
+    public static DicomUid UltrasoundImageStorage => new("1.2.840.10008.5.1.4.1.1.6.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.6.2: EnhancedUSVolumeStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedUSVolumeStorage = new("1.2.840.10008.5.1.4.1.1.6.2");
+    public static DicomUid EnhancedUSVolumeStorage => new("1.2.840.10008.5.1.4.1.1.6.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.7: SecondaryCaptureImageStorage (SOP class).</summary>
-    public static readonly DicomUid SecondaryCaptureImageStorage = new("1.2.840.10008.5.1.4.1.1.7");
+    public static DicomUid SecondaryCaptureImageStorage => new("1.2.840.10008.5.1.4.1.1.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.7.1: MultiframeSingleBitSecondaryCaptureImageStorage (SOP class).</summary>
-    public static readonly DicomUid MultiframeSingleBitSecondaryCaptureImageStorage = new("1.2.840.10008.5.1.4.1.1.7.1");
+    public static DicomUid MultiframeSingleBitSecondaryCaptureImageStorage => new("1.2.840.10008.5.1.4.1.1.7.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.7.2: MultiframeGrayscaleByteSecondaryCaptureImageStorage (SOP class).</summary>
-    public static readonly DicomUid MultiframeGrayscaleByteSecondaryCaptureImageStorage = new("1.2.840.10008.5.1.4.1.1.7.2");
+    public static DicomUid MultiframeGrayscaleByteSecondaryCaptureImageStorage => new("1.2.840.10008.5.1.4.1.1.7.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.7.3: MultiframeGrayscaleWordSecondaryCaptureImageStorage (SOP class).</summary>
-    public static readonly DicomUid MultiframeGrayscaleWordSecondaryCaptureImageStorage = new("1.2.840.10008.5.1.4.1.1.7.3");
+    public static DicomUid MultiframeGrayscaleWordSecondaryCaptureImageStorage => new("1.2.840.10008.5.1.4.1.1.7.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.7.4: MultiframeTrueColorSecondaryCaptureImageStorage (SOP class).</summary>
-    public static readonly DicomUid MultiframeTrueColorSecondaryCaptureImageStorage = new("1.2.840.10008.5.1.4.1.1.7.4");
+    public static DicomUid MultiframeTrueColorSecondaryCaptureImageStorage => new("1.2.840.10008.5.1.4.1.1.7.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.1.1: TwelveLeadECGWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid TwelveLeadECGWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.1.1");
+    public static DicomUid TwelveLeadECGWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.1.2: GeneralECGWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid GeneralECGWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.1.2");
+    public static DicomUid GeneralECGWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.1.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.1.3: AmbulatoryECGWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid AmbulatoryECGWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.1.3");
+    public static DicomUid AmbulatoryECGWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.1.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.2.1: HemodynamicWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid HemodynamicWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.2.1");
+    public static DicomUid HemodynamicWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.3.1: CardiacElectrophysiologyWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid CardiacElectrophysiologyWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.3.1");
+    public static DicomUid CardiacElectrophysiologyWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.3.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.4.1: BasicVoiceAudioWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid BasicVoiceAudioWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.4.1");
+    public static DicomUid BasicVoiceAudioWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.4.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.4.2: GeneralAudioWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid GeneralAudioWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.4.2");
+    public static DicomUid GeneralAudioWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.4.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.5.1: ArterialPulseWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid ArterialPulseWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.5.1");
+    public static DicomUid ArterialPulseWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.5.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.6.1: RespiratoryWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid RespiratoryWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.6.1");
+    public static DicomUid RespiratoryWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.6.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.6.2: MultichannelRespiratoryWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid MultichannelRespiratoryWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.6.2");
+    public static DicomUid MultichannelRespiratoryWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.6.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.7.1: RoutineScalpElectroencephalogramWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid RoutineScalpElectroencephalogramWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.7.1");
+    public static DicomUid RoutineScalpElectroencephalogramWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.7.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.7.2: ElectromyogramWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid ElectromyogramWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.7.2");
+    public static DicomUid ElectromyogramWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.7.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.7.3: ElectrooculogramWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid ElectrooculogramWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.7.3");
+    public static DicomUid ElectrooculogramWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.7.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.7.4: SleepElectroencephalogramWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid SleepElectroencephalogramWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.7.4");
+    public static DicomUid SleepElectroencephalogramWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.7.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.9.8.1: BodyPositionWaveformStorage (SOP class).</summary>
-    public static readonly DicomUid BodyPositionWaveformStorage = new("1.2.840.10008.5.1.4.1.1.9.8.1");
+    public static DicomUid BodyPositionWaveformStorage => new("1.2.840.10008.5.1.4.1.1.9.8.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.1: GrayscaleSoftcopyPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid GrayscaleSoftcopyPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.1");
+    public static DicomUid GrayscaleSoftcopyPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.2: ColorSoftcopyPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid ColorSoftcopyPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.2");
+    public static DicomUid ColorSoftcopyPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.3: PseudoColorSoftcopyPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid PseudoColorSoftcopyPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.3");
+    public static DicomUid PseudoColorSoftcopyPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.4: BlendingSoftcopyPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid BlendingSoftcopyPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.4");
+    public static DicomUid BlendingSoftcopyPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.5: XAXRFGrayscaleSoftcopyPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid XAXRFGrayscaleSoftcopyPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.5");
+    public static DicomUid XAXRFGrayscaleSoftcopyPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.6: GrayscalePlanarMPRVolumetricPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid GrayscalePlanarMPRVolumetricPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.6");
+    public static DicomUid GrayscalePlanarMPRVolumetricPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.7: CompositingPlanarMPRVolumetricPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid CompositingPlanarMPRVolumetricPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.7");
+    public static DicomUid CompositingPlanarMPRVolumetricPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.8: AdvancedBlendingPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid AdvancedBlendingPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.8");
+    public static DicomUid AdvancedBlendingPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.8");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.9: VolumeRenderingVolumetricPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid VolumeRenderingVolumetricPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.9");
+    public static DicomUid VolumeRenderingVolumetricPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.9");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.10: SegmentedVolumeRenderingVolumetricPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid SegmentedVolumeRenderingVolumetricPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.10");
+    public static DicomUid SegmentedVolumeRenderingVolumetricPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.10");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.11.11: MultipleVolumeRenderingVolumetricPresentationStateStorage (SOP class).</summary>
-    public static readonly DicomUid MultipleVolumeRenderingVolumetricPresentationStateStorage = new("1.2.840.10008.5.1.4.1.1.11.11");
+    public static DicomUid MultipleVolumeRenderingVolumetricPresentationStateStorage => new("1.2.840.10008.5.1.4.1.1.11.11");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.12.1: XRayAngiographicImageStorage (SOP class).</summary>
-    public static readonly DicomUid XRayAngiographicImageStorage = new("1.2.840.10008.5.1.4.1.1.12.1");
+    public static DicomUid XRayAngiographicImageStorage => new("1.2.840.10008.5.1.4.1.1.12.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.12.1.1: EnhancedXAImageStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedXAImageStorage = new("1.2.840.10008.5.1.4.1.1.12.1.1");
+    public static DicomUid EnhancedXAImageStorage => new("1.2.840.10008.5.1.4.1.1.12.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.12.2: XRayRadiofluoroscopicImageStorage (SOP class).</summary>
-    public static readonly DicomUid XRayRadiofluoroscopicImageStorage = new("1.2.840.10008.5.1.4.1.1.12.2");
+    public static DicomUid XRayRadiofluoroscopicImageStorage => new("1.2.840.10008.5.1.4.1.1.12.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.12.2.1: EnhancedXRFImageStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedXRFImageStorage = new("1.2.840.10008.5.1.4.1.1.12.2.1");
+    public static DicomUid EnhancedXRFImageStorage => new("1.2.840.10008.5.1.4.1.1.12.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.13.1.1: XRay3DAngiographicImageStorage (SOP class).</summary>
-    public static readonly DicomUid XRay3DAngiographicImageStorage = new("1.2.840.10008.5.1.4.1.1.13.1.1");
+    public static DicomUid XRay3DAngiographicImageStorage => new("1.2.840.10008.5.1.4.1.1.13.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.13.1.2: XRay3DCraniofacialImageStorage (SOP class).</summary>
-    public static readonly DicomUid XRay3DCraniofacialImageStorage = new("1.2.840.10008.5.1.4.1.1.13.1.2");
+    public static DicomUid XRay3DCraniofacialImageStorage => new("1.2.840.10008.5.1.4.1.1.13.1.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.13.1.3: BreastTomosynthesisImageStorage (SOP class).</summary>
-    public static readonly DicomUid BreastTomosynthesisImageStorage = new("1.2.840.10008.5.1.4.1.1.13.1.3");
+    public static DicomUid BreastTomosynthesisImageStorage => new("1.2.840.10008.5.1.4.1.1.13.1.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.13.1.4: BreastProjectionXRayImageStorageForPresentation (SOP class).</summary>
-    public static readonly DicomUid BreastProjectionXRayImageStorageForPresentation = new("1.2.840.10008.5.1.4.1.1.13.1.4");
+    public static DicomUid BreastProjectionXRayImageStorageForPresentation => new("1.2.840.10008.5.1.4.1.1.13.1.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.13.1.5: BreastProjectionXRayImageStorageForProcessing (SOP class).</summary>
-    public static readonly DicomUid BreastProjectionXRayImageStorageForProcessing = new("1.2.840.10008.5.1.4.1.1.13.1.5");
+    public static DicomUid BreastProjectionXRayImageStorageForProcessing => new("1.2.840.10008.5.1.4.1.1.13.1.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.14.1: IntravascularOpticalCoherenceTomographyImageStorageForPresentation (SOP class).</summary>
-    public static readonly DicomUid IntravascularOpticalCoherenceTomographyImageStorageForPresentation = new("1.2.840.10008.5.1.4.1.1.14.1");
+    public static DicomUid IntravascularOpticalCoherenceTomographyImageStorageForPresentation => new("1.2.840.10008.5.1.4.1.1.14.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.14.2: IntravascularOpticalCoherenceTomographyImageStorageForProcessing (SOP class).</summary>
-    public static readonly DicomUid IntravascularOpticalCoherenceTomographyImageStorageForProcessing = new("1.2.840.10008.5.1.4.1.1.14.2");
+    public static DicomUid IntravascularOpticalCoherenceTomographyImageStorageForProcessing => new("1.2.840.10008.5.1.4.1.1.14.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.20: NuclearMedicineImageStorage (SOP class).</summary>
-    public static readonly DicomUid NuclearMedicineImageStorage = new("1.2.840.10008.5.1.4.1.1.20");
+    public static DicomUid NuclearMedicineImageStorage => new("1.2.840.10008.5.1.4.1.1.20");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.30: ParametricMapStorage (SOP class).</summary>
-    public static readonly DicomUid ParametricMapStorage = new("1.2.840.10008.5.1.4.1.1.30");
+    public static DicomUid ParametricMapStorage => new("1.2.840.10008.5.1.4.1.1.30");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66: RawDataStorage (SOP class).</summary>
-    public static readonly DicomUid RawDataStorage = new("1.2.840.10008.5.1.4.1.1.66");
+    public static DicomUid RawDataStorage => new("1.2.840.10008.5.1.4.1.1.66");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66.1: SpatialRegistrationStorage (SOP class).</summary>
-    public static readonly DicomUid SpatialRegistrationStorage = new("1.2.840.10008.5.1.4.1.1.66.1");
+    public static DicomUid SpatialRegistrationStorage => new("1.2.840.10008.5.1.4.1.1.66.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66.2: SpatialFiducialsStorage (SOP class).</summary>
-    public static readonly DicomUid SpatialFiducialsStorage = new("1.2.840.10008.5.1.4.1.1.66.2");
+    public static DicomUid SpatialFiducialsStorage => new("1.2.840.10008.5.1.4.1.1.66.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66.3: DeformableSpatialRegistrationStorage (SOP class).</summary>
-    public static readonly DicomUid DeformableSpatialRegistrationStorage = new("1.2.840.10008.5.1.4.1.1.66.3");
+    public static DicomUid DeformableSpatialRegistrationStorage => new("1.2.840.10008.5.1.4.1.1.66.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66.4: SegmentationStorage (SOP class).</summary>
-    public static readonly DicomUid SegmentationStorage = new("1.2.840.10008.5.1.4.1.1.66.4");
+    public static DicomUid SegmentationStorage => new("1.2.840.10008.5.1.4.1.1.66.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66.5: SurfaceSegmentationStorage (SOP class).</summary>
-    public static readonly DicomUid SurfaceSegmentationStorage = new("1.2.840.10008.5.1.4.1.1.66.5");
+    public static DicomUid SurfaceSegmentationStorage => new("1.2.840.10008.5.1.4.1.1.66.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.66.6: TractographyResultsStorage (SOP class).</summary>
-    public static readonly DicomUid TractographyResultsStorage = new("1.2.840.10008.5.1.4.1.1.66.6");
+    public static DicomUid TractographyResultsStorage => new("1.2.840.10008.5.1.4.1.1.66.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.67: RealWorldValueMappingStorage (SOP class).</summary>
-    public static readonly DicomUid RealWorldValueMappingStorage = new("1.2.840.10008.5.1.4.1.1.67");
+    public static DicomUid RealWorldValueMappingStorage => new("1.2.840.10008.5.1.4.1.1.67");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.68.1: SurfaceScanMeshStorage (SOP class).</summary>
-    public static readonly DicomUid SurfaceScanMeshStorage = new("1.2.840.10008.5.1.4.1.1.68.1");
+    public static DicomUid SurfaceScanMeshStorage => new("1.2.840.10008.5.1.4.1.1.68.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.68.2: SurfaceScanPointCloudStorage (SOP class).</summary>
-    public static readonly DicomUid SurfaceScanPointCloudStorage = new("1.2.840.10008.5.1.4.1.1.68.2");
+    public static DicomUid SurfaceScanPointCloudStorage => new("1.2.840.10008.5.1.4.1.1.68.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.1: VLEndoscopicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VLEndoscopicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.1");
+    public static DicomUid VLEndoscopicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.1.1: VideoEndoscopicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VideoEndoscopicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.1.1");
+    public static DicomUid VideoEndoscopicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.2: VLMicroscopicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VLMicroscopicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.2");
+    public static DicomUid VLMicroscopicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.2.1: VideoMicroscopicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VideoMicroscopicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.2.1");
+    public static DicomUid VideoMicroscopicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.3: VLSlideCoordinatesMicroscopicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VLSlideCoordinatesMicroscopicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.3");
+    public static DicomUid VLSlideCoordinatesMicroscopicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.4: VLPhotographicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VLPhotographicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.4");
+    public static DicomUid VLPhotographicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.4.1: VideoPhotographicImageStorage (SOP class).</summary>
-    public static readonly DicomUid VideoPhotographicImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.4.1");
+    public static DicomUid VideoPhotographicImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.4.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.1: OphthalmicPhotography8BitImageStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicPhotography8BitImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.1");
+    public static DicomUid OphthalmicPhotography8BitImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.2: OphthalmicPhotography16BitImageStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicPhotography16BitImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.2");
+    public static DicomUid OphthalmicPhotography16BitImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.3: StereometricRelationshipStorage (SOP class).</summary>
-    public static readonly DicomUid StereometricRelationshipStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.3");
+    public static DicomUid StereometricRelationshipStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.4: OphthalmicTomographyImageStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicTomographyImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.4");
+    public static DicomUid OphthalmicTomographyImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.5: WideFieldOphthalmicPhotographyStereographicProjectionImageStorage (SOP class).</summary>
-    public static readonly DicomUid WideFieldOphthalmicPhotographyStereographicProjectionImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.5");
+    public static DicomUid WideFieldOphthalmicPhotographyStereographicProjectionImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.6: WideFieldOphthalmicPhotography3DCoordinatesImageStorage (SOP class).</summary>
-    public static readonly DicomUid WideFieldOphthalmicPhotography3DCoordinatesImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.6");
+    public static DicomUid WideFieldOphthalmicPhotography3DCoordinatesImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.7: OphthalmicOpticalCoherenceTomographyEnFaceImageStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicOpticalCoherenceTomographyEnFaceImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.7");
+    public static DicomUid OphthalmicOpticalCoherenceTomographyEnFaceImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.5.8: OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage = new("1.2.840.10008.5.1.4.1.1.77.1.5.8");
+    public static DicomUid OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage => new("1.2.840.10008.5.1.4.1.1.77.1.5.8");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.6: VLWholeSlideMicroscopyImageStorage (SOP class).</summary>
-    public static readonly DicomUid VLWholeSlideMicroscopyImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.6");
+    public static DicomUid VLWholeSlideMicroscopyImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.77.1.7: DermoscopicPhotographyImageStorage (SOP class).</summary>
-    public static readonly DicomUid DermoscopicPhotographyImageStorage = new("1.2.840.10008.5.1.4.1.1.77.1.7");
+    public static DicomUid DermoscopicPhotographyImageStorage => new("1.2.840.10008.5.1.4.1.1.77.1.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.1: LensometryMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid LensometryMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.78.1");
+    public static DicomUid LensometryMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.78.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.2: AutorefractionMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid AutorefractionMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.78.2");
+    public static DicomUid AutorefractionMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.78.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.3: KeratometryMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid KeratometryMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.78.3");
+    public static DicomUid KeratometryMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.78.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.4: SubjectiveRefractionMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid SubjectiveRefractionMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.78.4");
+    public static DicomUid SubjectiveRefractionMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.78.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.5: VisualAcuityMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid VisualAcuityMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.78.5");
+    public static DicomUid VisualAcuityMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.78.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.6: SpectaclePrescriptionReportStorage (SOP class).</summary>
-    public static readonly DicomUid SpectaclePrescriptionReportStorage = new("1.2.840.10008.5.1.4.1.1.78.6");
+    public static DicomUid SpectaclePrescriptionReportStorage => new("1.2.840.10008.5.1.4.1.1.78.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.7: OphthalmicAxialMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicAxialMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.78.7");
+    public static DicomUid OphthalmicAxialMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.78.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.78.8: IntraocularLensCalculationsStorage (SOP class).</summary>
-    public static readonly DicomUid IntraocularLensCalculationsStorage = new("1.2.840.10008.5.1.4.1.1.78.8");
+    public static DicomUid IntraocularLensCalculationsStorage => new("1.2.840.10008.5.1.4.1.1.78.8");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.79.1: MacularGridThicknessAndVolumeReportStorage (SOP class).</summary>
-    public static readonly DicomUid MacularGridThicknessAndVolumeReportStorage = new("1.2.840.10008.5.1.4.1.1.79.1");
+    public static DicomUid MacularGridThicknessAndVolumeReportStorage => new("1.2.840.10008.5.1.4.1.1.79.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.80.1: OphthalmicVisualFieldStaticPerimetryMeasurementsStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicVisualFieldStaticPerimetryMeasurementsStorage = new("1.2.840.10008.5.1.4.1.1.80.1");
+    public static DicomUid OphthalmicVisualFieldStaticPerimetryMeasurementsStorage => new("1.2.840.10008.5.1.4.1.1.80.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.81.1: OphthalmicThicknessMapStorage (SOP class).</summary>
-    public static readonly DicomUid OphthalmicThicknessMapStorage = new("1.2.840.10008.5.1.4.1.1.81.1");
+    public static DicomUid OphthalmicThicknessMapStorage => new("1.2.840.10008.5.1.4.1.1.81.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.82.1: CornealTopographyMapStorage (SOP class).</summary>
-    public static readonly DicomUid CornealTopographyMapStorage = new("1.2.840.10008.5.1.4.1.1.82.1");
+    public static DicomUid CornealTopographyMapStorage => new("1.2.840.10008.5.1.4.1.1.82.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.11: BasicTextSRStorage (SOP class).</summary>
-    public static readonly DicomUid BasicTextSRStorage = new("1.2.840.10008.5.1.4.1.1.88.11");
+    public static DicomUid BasicTextSRStorage => new("1.2.840.10008.5.1.4.1.1.88.11");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.22: EnhancedSRStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedSRStorage = new("1.2.840.10008.5.1.4.1.1.88.22");
+    public static DicomUid EnhancedSRStorage => new("1.2.840.10008.5.1.4.1.1.88.22");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.33: ComprehensiveSRStorage (SOP class).</summary>
-    public static readonly DicomUid ComprehensiveSRStorage = new("1.2.840.10008.5.1.4.1.1.88.33");
+    public static DicomUid ComprehensiveSRStorage => new("1.2.840.10008.5.1.4.1.1.88.33");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.34: Comprehensive3DSRStorage (SOP class).</summary>
-    public static readonly DicomUid Comprehensive3DSRStorage = new("1.2.840.10008.5.1.4.1.1.88.34");
+    public static DicomUid Comprehensive3DSRStorage => new("1.2.840.10008.5.1.4.1.1.88.34");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.35: ExtensibleSRStorage (SOP class).</summary>
-    public static readonly DicomUid ExtensibleSRStorage = new("1.2.840.10008.5.1.4.1.1.88.35");
+    public static DicomUid ExtensibleSRStorage => new("1.2.840.10008.5.1.4.1.1.88.35");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.40: ProcedureLogStorage (SOP class).</summary>
-    public static readonly DicomUid ProcedureLogStorage = new("1.2.840.10008.5.1.4.1.1.88.40");
+    public static DicomUid ProcedureLogStorage => new("1.2.840.10008.5.1.4.1.1.88.40");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.50: MammographyCADSRStorage (SOP class).</summary>
-    public static readonly DicomUid MammographyCADSRStorage = new("1.2.840.10008.5.1.4.1.1.88.50");
+    public static DicomUid MammographyCADSRStorage => new("1.2.840.10008.5.1.4.1.1.88.50");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.59: KeyObjectSelectionDocumentStorage (SOP class).</summary>
-    public static readonly DicomUid KeyObjectSelectionDocumentStorage = new("1.2.840.10008.5.1.4.1.1.88.59");
+    public static DicomUid KeyObjectSelectionDocumentStorage => new("1.2.840.10008.5.1.4.1.1.88.59");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.65: ChestCADSRStorage (SOP class).</summary>
-    public static readonly DicomUid ChestCADSRStorage = new("1.2.840.10008.5.1.4.1.1.88.65");
+    public static DicomUid ChestCADSRStorage => new("1.2.840.10008.5.1.4.1.1.88.65");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.67: XRayRadiationDoseSRStorage (SOP class).</summary>
-    public static readonly DicomUid XRayRadiationDoseSRStorage = new("1.2.840.10008.5.1.4.1.1.88.67");
+    public static DicomUid XRayRadiationDoseSRStorage => new("1.2.840.10008.5.1.4.1.1.88.67");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.68: RadiopharmaceuticalRadiationDoseSRStorage (SOP class).</summary>
-    public static readonly DicomUid RadiopharmaceuticalRadiationDoseSRStorage = new("1.2.840.10008.5.1.4.1.1.88.68");
+    public static DicomUid RadiopharmaceuticalRadiationDoseSRStorage => new("1.2.840.10008.5.1.4.1.1.88.68");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.69: ColonCADSRStorage (SOP class).</summary>
-    public static readonly DicomUid ColonCADSRStorage = new("1.2.840.10008.5.1.4.1.1.88.69");
+    public static DicomUid ColonCADSRStorage => new("1.2.840.10008.5.1.4.1.1.88.69");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.70: ImplantationPlanSRDocumentStorage (SOP class).</summary>
-    public static readonly DicomUid ImplantationPlanSRDocumentStorage = new("1.2.840.10008.5.1.4.1.1.88.70");
+    public static DicomUid ImplantationPlanSRDocumentStorage => new("1.2.840.10008.5.1.4.1.1.88.70");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.71: AcquisitionContextSRStorage (SOP class).</summary>
-    public static readonly DicomUid AcquisitionContextSRStorage = new("1.2.840.10008.5.1.4.1.1.88.71");
+    public static DicomUid AcquisitionContextSRStorage => new("1.2.840.10008.5.1.4.1.1.88.71");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.72: SimplifiedAdultEchoSRStorage (SOP class).</summary>
-    public static readonly DicomUid SimplifiedAdultEchoSRStorage = new("1.2.840.10008.5.1.4.1.1.88.72");
+    public static DicomUid SimplifiedAdultEchoSRStorage => new("1.2.840.10008.5.1.4.1.1.88.72");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.73: PatientRadiationDoseSRStorage (SOP class).</summary>
-    public static readonly DicomUid PatientRadiationDoseSRStorage = new("1.2.840.10008.5.1.4.1.1.88.73");
+    public static DicomUid PatientRadiationDoseSRStorage => new("1.2.840.10008.5.1.4.1.1.88.73");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.74: PlannedImagingAgentAdministrationSRStorage (SOP class).</summary>
-    public static readonly DicomUid PlannedImagingAgentAdministrationSRStorage = new("1.2.840.10008.5.1.4.1.1.88.74");
+    public static DicomUid PlannedImagingAgentAdministrationSRStorage => new("1.2.840.10008.5.1.4.1.1.88.74");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.75: PerformedImagingAgentAdministrationSRStorage (SOP class).</summary>
-    public static readonly DicomUid PerformedImagingAgentAdministrationSRStorage = new("1.2.840.10008.5.1.4.1.1.88.75");
+    public static DicomUid PerformedImagingAgentAdministrationSRStorage => new("1.2.840.10008.5.1.4.1.1.88.75");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.88.76: EnhancedXRayRadiationDoseSRStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedXRayRadiationDoseSRStorage = new("1.2.840.10008.5.1.4.1.1.88.76");
+    public static DicomUid EnhancedXRayRadiationDoseSRStorage => new("1.2.840.10008.5.1.4.1.1.88.76");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.90.1: ContentAssessmentResultsStorage (SOP class).</summary>
-    public static readonly DicomUid ContentAssessmentResultsStorage = new("1.2.840.10008.5.1.4.1.1.90.1");
+    public static DicomUid ContentAssessmentResultsStorage => new("1.2.840.10008.5.1.4.1.1.90.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.91.1: MicroscopyBulkSimpleAnnotationsStorage (SOP class).</summary>
-    public static readonly DicomUid MicroscopyBulkSimpleAnnotationsStorage = new("1.2.840.10008.5.1.4.1.1.91.1");
+    public static DicomUid MicroscopyBulkSimpleAnnotationsStorage => new("1.2.840.10008.5.1.4.1.1.91.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.104.1: EncapsulatedPDFStorage (SOP class).</summary>
-    public static readonly DicomUid EncapsulatedPDFStorage = new("1.2.840.10008.5.1.4.1.1.104.1");
+    public static DicomUid EncapsulatedPDFStorage => new("1.2.840.10008.5.1.4.1.1.104.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.104.2: EncapsulatedCDAStorage (SOP class).</summary>
-    public static readonly DicomUid EncapsulatedCDAStorage = new("1.2.840.10008.5.1.4.1.1.104.2");
+    public static DicomUid EncapsulatedCDAStorage => new("1.2.840.10008.5.1.4.1.1.104.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.104.3: EncapsulatedSTLStorage (SOP class).</summary>
-    public static readonly DicomUid EncapsulatedSTLStorage = new("1.2.840.10008.5.1.4.1.1.104.3");
+    public static DicomUid EncapsulatedSTLStorage => new("1.2.840.10008.5.1.4.1.1.104.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.104.4: EncapsulatedOBJStorage (SOP class).</summary>
-    public static readonly DicomUid EncapsulatedOBJStorage = new("1.2.840.10008.5.1.4.1.1.104.4");
+    public static DicomUid EncapsulatedOBJStorage => new("1.2.840.10008.5.1.4.1.1.104.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.104.5: EncapsulatedMTLStorage (SOP class).</summary>
-    public static readonly DicomUid EncapsulatedMTLStorage = new("1.2.840.10008.5.1.4.1.1.104.5");
+    public static DicomUid EncapsulatedMTLStorage => new("1.2.840.10008.5.1.4.1.1.104.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.128: PositronEmissionTomographyImageStorage (SOP class).</summary>
-    public static readonly DicomUid PositronEmissionTomographyImageStorage = new("1.2.840.10008.5.1.4.1.1.128");
+    public static DicomUid PositronEmissionTomographyImageStorage => new("1.2.840.10008.5.1.4.1.1.128");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.128.1: LegacyConvertedEnhancedPETImageStorage (SOP class).</summary>
-    public static readonly DicomUid LegacyConvertedEnhancedPETImageStorage = new("1.2.840.10008.5.1.4.1.1.128.1");
+    public static DicomUid LegacyConvertedEnhancedPETImageStorage => new("1.2.840.10008.5.1.4.1.1.128.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.130: EnhancedPETImageStorage (SOP class).</summary>
-    public static readonly DicomUid EnhancedPETImageStorage = new("1.2.840.10008.5.1.4.1.1.130");
+    public static DicomUid EnhancedPETImageStorage => new("1.2.840.10008.5.1.4.1.1.130");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.131: BasicStructuredDisplayStorage (SOP class).</summary>
-    public static readonly DicomUid BasicStructuredDisplayStorage = new("1.2.840.10008.5.1.4.1.1.131");
+    public static DicomUid BasicStructuredDisplayStorage => new("1.2.840.10008.5.1.4.1.1.131");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.1: CTDefinedProcedureProtocolStorage (SOP class).</summary>
-    public static readonly DicomUid CTDefinedProcedureProtocolStorage = new("1.2.840.10008.5.1.4.1.1.200.1");
+    public static DicomUid CTDefinedProcedureProtocolStorage => new("1.2.840.10008.5.1.4.1.1.200.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.2: CTPerformedProcedureProtocolStorage (SOP class).</summary>
-    public static readonly DicomUid CTPerformedProcedureProtocolStorage = new("1.2.840.10008.5.1.4.1.1.200.2");
+    public static DicomUid CTPerformedProcedureProtocolStorage => new("1.2.840.10008.5.1.4.1.1.200.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.3: ProtocolApprovalStorage (SOP class).</summary>
-    public static readonly DicomUid ProtocolApprovalStorage = new("1.2.840.10008.5.1.4.1.1.200.3");
+    public static DicomUid ProtocolApprovalStorage => new("1.2.840.10008.5.1.4.1.1.200.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.4: ProtocolApprovalInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid ProtocolApprovalInformationModelFind = new("1.2.840.10008.5.1.4.1.1.200.4");
+    public static DicomUid ProtocolApprovalInformationModelFind => new("1.2.840.10008.5.1.4.1.1.200.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.5: ProtocolApprovalInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid ProtocolApprovalInformationModelMove = new("1.2.840.10008.5.1.4.1.1.200.5");
+    public static DicomUid ProtocolApprovalInformationModelMove => new("1.2.840.10008.5.1.4.1.1.200.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.6: ProtocolApprovalInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid ProtocolApprovalInformationModelGet = new("1.2.840.10008.5.1.4.1.1.200.6");
+    public static DicomUid ProtocolApprovalInformationModelGet => new("1.2.840.10008.5.1.4.1.1.200.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.7: XADefinedProcedureProtocolStorage (SOP class).</summary>
-    public static readonly DicomUid XADefinedProcedureProtocolStorage = new("1.2.840.10008.5.1.4.1.1.200.7");
+    public static DicomUid XADefinedProcedureProtocolStorage => new("1.2.840.10008.5.1.4.1.1.200.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.200.8: XAPerformedProcedureProtocolStorage (SOP class).</summary>
-    public static readonly DicomUid XAPerformedProcedureProtocolStorage = new("1.2.840.10008.5.1.4.1.1.200.8");
+    public static DicomUid XAPerformedProcedureProtocolStorage => new("1.2.840.10008.5.1.4.1.1.200.8");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.1: RTImageStorage (SOP class).</summary>
-    public static readonly DicomUid RTImageStorage = new("1.2.840.10008.5.1.4.1.1.481.1");
+    public static DicomUid RTImageStorage => new("1.2.840.10008.5.1.4.1.1.481.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.2: RTDoseStorage (SOP class).</summary>
-    public static readonly DicomUid RTDoseStorage = new("1.2.840.10008.5.1.4.1.1.481.2");
+    public static DicomUid RTDoseStorage => new("1.2.840.10008.5.1.4.1.1.481.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.3: RTStructureSetStorage (SOP class).</summary>
-    public static readonly DicomUid RTStructureSetStorage = new("1.2.840.10008.5.1.4.1.1.481.3");
+    public static DicomUid RTStructureSetStorage => new("1.2.840.10008.5.1.4.1.1.481.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.4: RTBeamsTreatmentRecordStorage (SOP class).</summary>
-    public static readonly DicomUid RTBeamsTreatmentRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.4");
+    public static DicomUid RTBeamsTreatmentRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.5: RTPlanStorage (SOP class).</summary>
-    public static readonly DicomUid RTPlanStorage = new("1.2.840.10008.5.1.4.1.1.481.5");
+    public static DicomUid RTPlanStorage => new("1.2.840.10008.5.1.4.1.1.481.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.6: RTBrachyTreatmentRecordStorage (SOP class).</summary>
-    public static readonly DicomUid RTBrachyTreatmentRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.6");
+    public static DicomUid RTBrachyTreatmentRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.7: RTTreatmentSummaryRecordStorage (SOP class).</summary>
-    public static readonly DicomUid RTTreatmentSummaryRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.7");
+    public static DicomUid RTTreatmentSummaryRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.7");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.8: RTIonPlanStorage (SOP class).</summary>
-    public static readonly DicomUid RTIonPlanStorage = new("1.2.840.10008.5.1.4.1.1.481.8");
+    public static DicomUid RTIonPlanStorage => new("1.2.840.10008.5.1.4.1.1.481.8");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.9: RTIonBeamsTreatmentRecordStorage (SOP class).</summary>
-    public static readonly DicomUid RTIonBeamsTreatmentRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.9");
+    public static DicomUid RTIonBeamsTreatmentRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.9");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.10: RTPhysicianIntentStorage (SOP class).</summary>
-    public static readonly DicomUid RTPhysicianIntentStorage = new("1.2.840.10008.5.1.4.1.1.481.10");
+    public static DicomUid RTPhysicianIntentStorage => new("1.2.840.10008.5.1.4.1.1.481.10");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.11: RTSegmentAnnotationStorage (SOP class).</summary>
-    public static readonly DicomUid RTSegmentAnnotationStorage = new("1.2.840.10008.5.1.4.1.1.481.11");
+    public static DicomUid RTSegmentAnnotationStorage => new("1.2.840.10008.5.1.4.1.1.481.11");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.12: RTRadiationSetStorage (SOP class).</summary>
-    public static readonly DicomUid RTRadiationSetStorage = new("1.2.840.10008.5.1.4.1.1.481.12");
+    public static DicomUid RTRadiationSetStorage => new("1.2.840.10008.5.1.4.1.1.481.12");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.13: CArmPhotonElectronRadiationStorage (SOP class).</summary>
-    public static readonly DicomUid CArmPhotonElectronRadiationStorage = new("1.2.840.10008.5.1.4.1.1.481.13");
+    public static DicomUid CArmPhotonElectronRadiationStorage => new("1.2.840.10008.5.1.4.1.1.481.13");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.14: TomotherapeuticRadiationStorage (SOP class).</summary>
-    public static readonly DicomUid TomotherapeuticRadiationStorage = new("1.2.840.10008.5.1.4.1.1.481.14");
+    public static DicomUid TomotherapeuticRadiationStorage => new("1.2.840.10008.5.1.4.1.1.481.14");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.15: RoboticArmRadiationStorage (SOP class).</summary>
-    public static readonly DicomUid RoboticArmRadiationStorage = new("1.2.840.10008.5.1.4.1.1.481.15");
+    public static DicomUid RoboticArmRadiationStorage => new("1.2.840.10008.5.1.4.1.1.481.15");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.16: RTRadiationRecordSetStorage (SOP class).</summary>
-    public static readonly DicomUid RTRadiationRecordSetStorage = new("1.2.840.10008.5.1.4.1.1.481.16");
+    public static DicomUid RTRadiationRecordSetStorage => new("1.2.840.10008.5.1.4.1.1.481.16");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.17: RTRadiationSalvageRecordStorage (SOP class).</summary>
-    public static readonly DicomUid RTRadiationSalvageRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.17");
+    public static DicomUid RTRadiationSalvageRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.17");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.18: TomotherapeuticRadiationRecordStorage (SOP class).</summary>
-    public static readonly DicomUid TomotherapeuticRadiationRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.18");
+    public static DicomUid TomotherapeuticRadiationRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.18");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.19: CArmPhotonElectronRadiationRecordStorage (SOP class).</summary>
-    public static readonly DicomUid CArmPhotonElectronRadiationRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.19");
+    public static DicomUid CArmPhotonElectronRadiationRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.19");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.20: RoboticRadiationRecordStorage (SOP class).</summary>
-    public static readonly DicomUid RoboticRadiationRecordStorage = new("1.2.840.10008.5.1.4.1.1.481.20");
+    public static DicomUid RoboticRadiationRecordStorage => new("1.2.840.10008.5.1.4.1.1.481.20");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.21: RTRadiationSetDeliveryInstructionStorage (SOP class).</summary>
-    public static readonly DicomUid RTRadiationSetDeliveryInstructionStorage = new("1.2.840.10008.5.1.4.1.1.481.21");
+    public static DicomUid RTRadiationSetDeliveryInstructionStorage => new("1.2.840.10008.5.1.4.1.1.481.21");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.481.22: RTTreatmentPreparationStorage (SOP class).</summary>
-    public static readonly DicomUid RTTreatmentPreparationStorage = new("1.2.840.10008.5.1.4.1.1.481.22");
+    public static DicomUid RTTreatmentPreparationStorage => new("1.2.840.10008.5.1.4.1.1.481.22");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.1: DICOS_CTImageStorage (SOP class).</summary>
-    public static readonly DicomUid DICOS_CTImageStorage = new("1.2.840.10008.5.1.4.1.1.501.1");
+    public static DicomUid DICOS_CTImageStorage => new("1.2.840.10008.5.1.4.1.1.501.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.2.1: DICOS_DigitalXRayImageStorageForPresentation (SOP class).</summary>
-    public static readonly DicomUid DICOS_DigitalXRayImageStorageForPresentation = new("1.2.840.10008.5.1.4.1.1.501.2.1");
+    public static DicomUid DICOS_DigitalXRayImageStorageForPresentation => new("1.2.840.10008.5.1.4.1.1.501.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.2.2: DICOS_DigitalXRayImageStorageForProcessing (SOP class).</summary>
-    public static readonly DicomUid DICOS_DigitalXRayImageStorageForProcessing = new("1.2.840.10008.5.1.4.1.1.501.2.2");
+    public static DicomUid DICOS_DigitalXRayImageStorageForProcessing => new("1.2.840.10008.5.1.4.1.1.501.2.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.3: DICOS_ThreatDetectionReportStorage (SOP class).</summary>
-    public static readonly DicomUid DICOS_ThreatDetectionReportStorage = new("1.2.840.10008.5.1.4.1.1.501.3");
+    public static DicomUid DICOS_ThreatDetectionReportStorage => new("1.2.840.10008.5.1.4.1.1.501.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.4: DICOS_2DAITStorage (SOP class).</summary>
-    public static readonly DicomUid DICOS_2DAITStorage = new("1.2.840.10008.5.1.4.1.1.501.4");
+    public static DicomUid DICOS_2DAITStorage => new("1.2.840.10008.5.1.4.1.1.501.4");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.5: DICOS_3DAITStorage (SOP class).</summary>
-    public static readonly DicomUid DICOS_3DAITStorage = new("1.2.840.10008.5.1.4.1.1.501.5");
+    public static DicomUid DICOS_3DAITStorage => new("1.2.840.10008.5.1.4.1.1.501.5");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.501.6: DICOS_QuadrupoleResonanceStorage (SOP class).</summary>
-    public static readonly DicomUid DICOS_QuadrupoleResonanceStorage = new("1.2.840.10008.5.1.4.1.1.501.6");
+    public static DicomUid DICOS_QuadrupoleResonanceStorage => new("1.2.840.10008.5.1.4.1.1.501.6");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.601.1: DICONDE_EddyCurrentImageStorage (SOP class).</summary>
-    public static readonly DicomUid DICONDE_EddyCurrentImageStorage = new("1.2.840.10008.5.1.4.1.1.601.1");
+    public static DicomUid DICONDE_EddyCurrentImageStorage => new("1.2.840.10008.5.1.4.1.1.601.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.1.601.2: DICONDE_EddyCurrentMultiframeImageStorage (SOP class).</summary>
-    public static readonly DicomUid DICONDE_EddyCurrentMultiframeImageStorage = new("1.2.840.10008.5.1.4.1.1.601.2");
+    public static DicomUid DICONDE_EddyCurrentMultiframeImageStorage => new("1.2.840.10008.5.1.4.1.1.601.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.1.1: PatientRootQueryRetrieveInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid PatientRootQueryRetrieveInformationModelFind = new("1.2.840.10008.5.1.4.1.2.1.1");
+    public static DicomUid PatientRootQueryRetrieveInformationModelFind => new("1.2.840.10008.5.1.4.1.2.1.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.1.2: PatientRootQueryRetrieveInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid PatientRootQueryRetrieveInformationModelMove = new("1.2.840.10008.5.1.4.1.2.1.2");
+    public static DicomUid PatientRootQueryRetrieveInformationModelMove => new("1.2.840.10008.5.1.4.1.2.1.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.1.3: PatientRootQueryRetrieveInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid PatientRootQueryRetrieveInformationModelGet = new("1.2.840.10008.5.1.4.1.2.1.3");
+    public static DicomUid PatientRootQueryRetrieveInformationModelGet => new("1.2.840.10008.5.1.4.1.2.1.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.2.1: StudyRootQueryRetrieveInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid StudyRootQueryRetrieveInformationModelFind = new("1.2.840.10008.5.1.4.1.2.2.1");
+    public static DicomUid StudyRootQueryRetrieveInformationModelFind => new("1.2.840.10008.5.1.4.1.2.2.1");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.2.2: StudyRootQueryRetrieveInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid StudyRootQueryRetrieveInformationModelMove = new("1.2.840.10008.5.1.4.1.2.2.2");
+    public static DicomUid StudyRootQueryRetrieveInformationModelMove => new("1.2.840.10008.5.1.4.1.2.2.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.2.3: StudyRootQueryRetrieveInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid StudyRootQueryRetrieveInformationModelGet = new("1.2.840.10008.5.1.4.1.2.2.3");
+    public static DicomUid StudyRootQueryRetrieveInformationModelGet => new("1.2.840.10008.5.1.4.1.2.2.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.4.2: CompositeInstanceRootRetrieveMove (SOP class).</summary>
-    public static readonly DicomUid CompositeInstanceRootRetrieveMove = new("1.2.840.10008.5.1.4.1.2.4.2");
+    public static DicomUid CompositeInstanceRootRetrieveMove => new("1.2.840.10008.5.1.4.1.2.4.2");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.4.3: CompositeInstanceRootRetrieveGet (SOP class).</summary>
-    public static readonly DicomUid CompositeInstanceRootRetrieveGet = new("1.2.840.10008.5.1.4.1.2.4.3");
+    public static DicomUid CompositeInstanceRootRetrieveGet => new("1.2.840.10008.5.1.4.1.2.4.3");
 
     /// <summary>1.2.840.10008.5.1.4.1.2.5.3: CompositeInstanceRetrieveWithoutBulkDataGet (SOP class).</summary>
-    public static readonly DicomUid CompositeInstanceRetrieveWithoutBulkDataGet = new("1.2.840.10008.5.1.4.1.2.5.3");
+    public static DicomUid CompositeInstanceRetrieveWithoutBulkDataGet => new("1.2.840.10008.5.1.4.1.2.5.3");
 
     /// <summary>1.2.840.10008.5.1.4.20.1: DefinedProcedureProtocolInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid DefinedProcedureProtocolInformationModelFind = new("1.2.840.10008.5.1.4.20.1");
+    public static DicomUid DefinedProcedureProtocolInformationModelFind => new("1.2.840.10008.5.1.4.20.1");
 
     /// <summary>1.2.840.10008.5.1.4.20.2: DefinedProcedureProtocolInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid DefinedProcedureProtocolInformationModelMove = new("1.2.840.10008.5.1.4.20.2");
+    public static DicomUid DefinedProcedureProtocolInformationModelMove => new("1.2.840.10008.5.1.4.20.2");
 
     /// <summary>1.2.840.10008.5.1.4.20.3: DefinedProcedureProtocolInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid DefinedProcedureProtocolInformationModelGet = new("1.2.840.10008.5.1.4.20.3");
+    public static DicomUid DefinedProcedureProtocolInformationModelGet => new("1.2.840.10008.5.1.4.20.3");
 
     /// <summary>1.2.840.10008.5.1.4.31: ModalityWorklistInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid ModalityWorklistInformationModelFind = new("1.2.840.10008.5.1.4.31");
+    public static DicomUid ModalityWorklistInformationModelFind => new("1.2.840.10008.5.1.4.31");
 
     /// <summary>1.2.840.10008.5.1.4.33: InstanceAvailabilityNotificationSOPClass (SOP class).</summary>
-    public static readonly DicomUid InstanceAvailabilityNotificationSOPClass = new("1.2.840.10008.5.1.4.33");
+    public static DicomUid InstanceAvailabilityNotificationSOPClass => new("1.2.840.10008.5.1.4.33");
 
     /// <summary>1.2.840.10008.5.1.4.34.5: UPSGlobalSubscriptionSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid UPSGlobalSubscriptionSOPInstance = new("1.2.840.10008.5.1.4.34.5");
+    public static DicomUid UPSGlobalSubscriptionSOPInstance => new("1.2.840.10008.5.1.4.34.5");
 
     /// <summary>1.2.840.10008.5.1.4.34.5.1: UPSFilteredGlobalSubscriptionSOPInstance (well-known instance).</summary>
-    public static readonly DicomUid UPSFilteredGlobalSubscriptionSOPInstance = new("1.2.840.10008.5.1.4.34.5.1");
+    public static DicomUid UPSFilteredGlobalSubscriptionSOPInstance => new("1.2.840.10008.5.1.4.34.5.1");
 
     /// <summary>1.2.840.10008.5.1.4.34.6: UnifiedWorklistAndProcedureStepServiceClass (other).</summary>
-    public static readonly DicomUid UnifiedWorklistAndProcedureStepServiceClass = new("1.2.840.10008.5.1.4.34.6");
+    public static DicomUid UnifiedWorklistAndProcedureStepServiceClass => new("1.2.840.10008.5.1.4.34.6");
 
     /// <summary>1.2.840.10008.5.1.4.34.6.1: UnifiedProcedureStepPushSOPClass (SOP class).</summary>
-    public static readonly DicomUid UnifiedProcedureStepPushSOPClass = new("1.2.840.10008.5.1.4.34.6.1");
+    public static DicomUid UnifiedProcedureStepPushSOPClass => new("1.2.840.10008.5.1.4.34.6.1");
 
     /// <summary>1.2.840.10008.5.1.4.34.6.2: UnifiedProcedureStepWatchSOPClass (SOP class).</summary>
-    public static readonly DicomUid UnifiedProcedureStepWatchSOPClass = new("1.2.840.10008.5.1.4.34.6.2");
+    public static DicomUid UnifiedProcedureStepWatchSOPClass => new("1.2.840.10008.5.1.4.34.6.2");
 
     /// <summary>1.2.840.10008.5.1.4.34.6.3: UnifiedProcedureStepPullSOPClass (SOP class).</summary>
-    public static readonly DicomUid UnifiedProcedureStepPullSOPClass = new("1.2.840.10008.5.1.4.34.6.3");
+    public static DicomUid UnifiedProcedureStepPullSOPClass => new("1.2.840.10008.5.1.4.34.6.3");
 
     /// <summary>1.2.840.10008.5.1.4.34.6.4: UnifiedProcedureStepEventSOPClass (SOP class).</summary>
-    public static readonly DicomUid UnifiedProcedureStepEventSOPClass = new("1.2.840.10008.5.1.4.34.6.4");
+    public static DicomUid UnifiedProcedureStepEventSOPClass => new("1.2.840.10008.5.1.4.34.6.4");
 
     /// <summary>1.2.840.10008.5.1.4.34.6.5: UnifiedProcedureStepQuerySOPClass (SOP class).</summary>
-    public static readonly DicomUid UnifiedProcedureStepQuerySOPClass = new("1.2.840.10008.5.1.4.34.6.5");
+    public static DicomUid UnifiedProcedureStepQuerySOPClass => new("1.2.840.10008.5.1.4.34.6.5");
 
     /// <summary>1.2.840.10008.5.1.4.34.7: RTBeamsDeliveryInstructionStorage (SOP class).</summary>
-    public static readonly DicomUid RTBeamsDeliveryInstructionStorage = new("1.2.840.10008.5.1.4.34.7");
+    public static DicomUid RTBeamsDeliveryInstructionStorage => new("1.2.840.10008.5.1.4.34.7");
 
     /// <summary>1.2.840.10008.5.1.4.34.8: RTConventionalMachineVerification (SOP class).</summary>
-    public static readonly DicomUid RTConventionalMachineVerification = new("1.2.840.10008.5.1.4.34.8");
+    public static DicomUid RTConventionalMachineVerification => new("1.2.840.10008.5.1.4.34.8");
 
     /// <summary>1.2.840.10008.5.1.4.34.9: RTIonMachineVerification (SOP class).</summary>
-    public static readonly DicomUid RTIonMachineVerification = new("1.2.840.10008.5.1.4.34.9");
+    public static DicomUid RTIonMachineVerification => new("1.2.840.10008.5.1.4.34.9");
 
     /// <summary>1.2.840.10008.5.1.4.34.10: RTBrachyApplicationSetupDeliveryInstructionStorage (SOP class).</summary>
-    public static readonly DicomUid RTBrachyApplicationSetupDeliveryInstructionStorage = new("1.2.840.10008.5.1.4.34.10");
+    public static DicomUid RTBrachyApplicationSetupDeliveryInstructionStorage => new("1.2.840.10008.5.1.4.34.10");
 
     /// <summary>1.2.840.10008.5.1.4.37.1: GeneralRelevantPatientInformationQuery (SOP class).</summary>
-    public static readonly DicomUid GeneralRelevantPatientInformationQuery = new("1.2.840.10008.5.1.4.37.1");
+    public static DicomUid GeneralRelevantPatientInformationQuery => new("1.2.840.10008.5.1.4.37.1");
 
     /// <summary>1.2.840.10008.5.1.4.37.2: BreastImagingRelevantPatientInformationQuery (SOP class).</summary>
-    public static readonly DicomUid BreastImagingRelevantPatientInformationQuery = new("1.2.840.10008.5.1.4.37.2");
+    public static DicomUid BreastImagingRelevantPatientInformationQuery => new("1.2.840.10008.5.1.4.37.2");
 
     /// <summary>1.2.840.10008.5.1.4.37.3: CardiacRelevantPatientInformationQuery (SOP class).</summary>
-    public static readonly DicomUid CardiacRelevantPatientInformationQuery = new("1.2.840.10008.5.1.4.37.3");
+    public static DicomUid CardiacRelevantPatientInformationQuery => new("1.2.840.10008.5.1.4.37.3");
 
     /// <summary>1.2.840.10008.5.1.4.38.1: HangingProtocolStorage (SOP class).</summary>
-    public static readonly DicomUid HangingProtocolStorage = new("1.2.840.10008.5.1.4.38.1");
+    public static DicomUid HangingProtocolStorage => new("1.2.840.10008.5.1.4.38.1");
 
     /// <summary>1.2.840.10008.5.1.4.38.2: HangingProtocolInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid HangingProtocolInformationModelFind = new("1.2.840.10008.5.1.4.38.2");
+    public static DicomUid HangingProtocolInformationModelFind => new("1.2.840.10008.5.1.4.38.2");
 
     /// <summary>1.2.840.10008.5.1.4.38.3: HangingProtocolInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid HangingProtocolInformationModelMove = new("1.2.840.10008.5.1.4.38.3");
+    public static DicomUid HangingProtocolInformationModelMove => new("1.2.840.10008.5.1.4.38.3");
 
     /// <summary>1.2.840.10008.5.1.4.39.1: ColorPaletteStorage (SOP class).</summary>
-    public static readonly DicomUid ColorPaletteStorage = new("1.2.840.10008.5.1.4.39.1");
+    public static DicomUid ColorPaletteStorage => new("1.2.840.10008.5.1.4.39.1");
 
     /// <summary>1.2.840.10008.5.1.4.39.2: ColorPaletteQueryRetrieveInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid ColorPaletteQueryRetrieveInformationModelFind = new("1.2.840.10008.5.1.4.39.2");
+    public static DicomUid ColorPaletteQueryRetrieveInformationModelFind => new("1.2.840.10008.5.1.4.39.2");
 
     /// <summary>1.2.840.10008.5.1.4.39.3: ColorPaletteQueryRetrieveInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid ColorPaletteQueryRetrieveInformationModelMove = new("1.2.840.10008.5.1.4.39.3");
+    public static DicomUid ColorPaletteQueryRetrieveInformationModelMove => new("1.2.840.10008.5.1.4.39.3");
 
     /// <summary>1.2.840.10008.5.1.4.39.4: ColorPaletteQueryRetrieveInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid ColorPaletteQueryRetrieveInformationModelGet = new("1.2.840.10008.5.1.4.39.4");
+    public static DicomUid ColorPaletteQueryRetrieveInformationModelGet => new("1.2.840.10008.5.1.4.39.4");
 
     /// <summary>1.2.840.10008.5.1.4.41: ProductCharacteristicsQuerySOPClass (SOP class).</summary>
-    public static readonly DicomUid ProductCharacteristicsQuerySOPClass = new("1.2.840.10008.5.1.4.41");
+    public static DicomUid ProductCharacteristicsQuerySOPClass => new("1.2.840.10008.5.1.4.41");
 
     /// <summary>1.2.840.10008.5.1.4.42: SubstanceApprovalQuerySOPClass (SOP class).</summary>
-    public static readonly DicomUid SubstanceApprovalQuerySOPClass = new("1.2.840.10008.5.1.4.42");
+    public static DicomUid SubstanceApprovalQuerySOPClass => new("1.2.840.10008.5.1.4.42");
 
     /// <summary>1.2.840.10008.5.1.4.43.1: GenericImplantTemplateStorage (SOP class).</summary>
-    public static readonly DicomUid GenericImplantTemplateStorage = new("1.2.840.10008.5.1.4.43.1");
+    public static DicomUid GenericImplantTemplateStorage => new("1.2.840.10008.5.1.4.43.1");
 
     /// <summary>1.2.840.10008.5.1.4.43.2: GenericImplantTemplateInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid GenericImplantTemplateInformationModelFind = new("1.2.840.10008.5.1.4.43.2");
+    public static DicomUid GenericImplantTemplateInformationModelFind => new("1.2.840.10008.5.1.4.43.2");
 
     /// <summary>1.2.840.10008.5.1.4.43.3: GenericImplantTemplateInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid GenericImplantTemplateInformationModelMove = new("1.2.840.10008.5.1.4.43.3");
+    public static DicomUid GenericImplantTemplateInformationModelMove => new("1.2.840.10008.5.1.4.43.3");
 
     /// <summary>1.2.840.10008.5.1.4.43.4: GenericImplantTemplateInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid GenericImplantTemplateInformationModelGet = new("1.2.840.10008.5.1.4.43.4");
+    public static DicomUid GenericImplantTemplateInformationModelGet => new("1.2.840.10008.5.1.4.43.4");
 
     /// <summary>1.2.840.10008.5.1.4.44.1: ImplantAssemblyTemplateStorage (SOP class).</summary>
-    public static readonly DicomUid ImplantAssemblyTemplateStorage = new("1.2.840.10008.5.1.4.44.1");
+    public static DicomUid ImplantAssemblyTemplateStorage => new("1.2.840.10008.5.1.4.44.1");
 
     /// <summary>1.2.840.10008.5.1.4.44.2: ImplantAssemblyTemplateInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid ImplantAssemblyTemplateInformationModelFind = new("1.2.840.10008.5.1.4.44.2");
+    public static DicomUid ImplantAssemblyTemplateInformationModelFind => new("1.2.840.10008.5.1.4.44.2");
 
     /// <summary>1.2.840.10008.5.1.4.44.3: ImplantAssemblyTemplateInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid ImplantAssemblyTemplateInformationModelMove = new("1.2.840.10008.5.1.4.44.3");
+    public static DicomUid ImplantAssemblyTemplateInformationModelMove => new("1.2.840.10008.5.1.4.44.3");
 
     /// <summary>1.2.840.10008.5.1.4.44.4: ImplantAssemblyTemplateInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid ImplantAssemblyTemplateInformationModelGet = new("1.2.840.10008.5.1.4.44.4");
+    public static DicomUid ImplantAssemblyTemplateInformationModelGet => new("1.2.840.10008.5.1.4.44.4");
 
     /// <summary>1.2.840.10008.5.1.4.45.1: ImplantTemplateGroupStorage (SOP class).</summary>
-    public static readonly DicomUid ImplantTemplateGroupStorage = new("1.2.840.10008.5.1.4.45.1");
+    public static DicomUid ImplantTemplateGroupStorage => new("1.2.840.10008.5.1.4.45.1");
 
     /// <summary>1.2.840.10008.5.1.4.45.2: ImplantTemplateGroupInformationModelFind (SOP class).</summary>
-    public static readonly DicomUid ImplantTemplateGroupInformationModelFind = new("1.2.840.10008.5.1.4.45.2");
+    public static DicomUid ImplantTemplateGroupInformationModelFind => new("1.2.840.10008.5.1.4.45.2");
 
     /// <summary>1.2.840.10008.5.1.4.45.3: ImplantTemplateGroupInformationModelMove (SOP class).</summary>
-    public static readonly DicomUid ImplantTemplateGroupInformationModelMove = new("1.2.840.10008.5.1.4.45.3");
+    public static DicomUid ImplantTemplateGroupInformationModelMove => new("1.2.840.10008.5.1.4.45.3");
 
     /// <summary>1.2.840.10008.5.1.4.45.4: ImplantTemplateGroupInformationModelGet (SOP class).</summary>
-    public static readonly DicomUid ImplantTemplateGroupInformationModelGet = new("1.2.840.10008.5.1.4.45.4");
+    public static DicomUid ImplantTemplateGroupInformationModelGet => new("1.2.840.10008.5.1.4.45.4");
 
     /// <summary>1.2.840.10008.7.1.1: NativeDICOMModel (other).</summary>
-    public static readonly DicomUid NativeDICOMModel = new("1.2.840.10008.7.1.1");
+    public static DicomUid NativeDICOMModel => new("1.2.840.10008.7.1.1");
 
     /// <summary>1.2.840.10008.7.1.2: AbstractMultiDimensionalImageModel (other).</summary>
-    public static readonly DicomUid AbstractMultiDimensionalImageModel = new("1.2.840.10008.7.1.2");
+    public static DicomUid AbstractMultiDimensionalImageModel => new("1.2.840.10008.7.1.2");
 
     /// <summary>1.2.840.10008.8.1.1: DICOMContentMappingResource (other).</summary>
-    public static readonly DicomUid DICOMContentMappingResource = new("1.2.840.10008.8.1.1");
+    public static DicomUid DICOMContentMappingResource => new("1.2.840.10008.8.1.1");
 
     /// <summary>1.2.840.10008.10.1: VideoEndoscopicImageRealTimeCommunication (SOP class).</summary>
-    public static readonly DicomUid VideoEndoscopicImageRealTimeCommunication = new("1.2.840.10008.10.1");
+    public static DicomUid VideoEndoscopicImageRealTimeCommunication => new("1.2.840.10008.10.1");
 
     /// <summary>1.2.840.10008.10.2: VideoPhotographicImageRealTimeCommunication (SOP class).</summary>
-    public static readonly DicomUid VideoPhotographicImageRealTimeCommunication = new("1.2.840.10008.10.2");
+    public static DicomUid VideoPhotographicImageRealTimeCommunication => new("1.2.840.10008.10.2");
 
     /// <summary>1.2.840.10008.10.3: AudioWaveformRealTimeCommunication (SOP class).</summary>
-    public static readonly DicomUid AudioWaveformRealTimeCommunication = new("1.2.840.10008.10.3");
+    public static DicomUid AudioWaveformRealTimeCommunication => new("1.2.840.10008.10.3");
 
     /// <summary>1.2.840.10008.10.4: RenditionSelectionDocumentRealTimeCommunication (SOP class).</summary>
-    public static readonly DicomUid RenditionSelectionDocumentRealTimeCommunication = new("1.2.840.10008.10.4");
+    public static DicomUid RenditionSelectionDocumentRealTimeCommunication => new("1.2.840.10008.10.4");
 
     /// <summary>1.2.840.10008.15.0.3.1: LDAP_dicomDeviceName (other).</summary>
-    public static readonly DicomUid LDAP_dicomDeviceName = new("1.2.840.10008.15.0.3.1");
+    public static DicomUid LDAP_dicomDeviceName => new("1.2.840.10008.15.0.3.1");
 
     /// <summary>1.2.840.10008.15.0.3.2: LDAP_dicomDescription (other).</summary>
-    public static readonly DicomUid LDAP_dicomDescription = new("1.2.840.10008.15.0.3.2");
+    public static DicomUid LDAP_dicomDescription => new("1.2.840.10008.15.0.3.2");
 
     /// <summary>1.2.840.10008.15.0.3.3: LDAP_dicomManufacturer (other).</summary>
-    public static readonly DicomUid LDAP_dicomManufacturer = new("1.2.840.10008.15.0.3.3");
+    public static DicomUid LDAP_dicomManufacturer => new("1.2.840.10008.15.0.3.3");
 
     /// <summary>1.2.840.10008.15.0.3.4: LDAP_dicomManufacturerModelName (other).</summary>
-    public static readonly DicomUid LDAP_dicomManufacturerModelName = new("1.2.840.10008.15.0.3.4");
+    public static DicomUid LDAP_dicomManufacturerModelName => new("1.2.840.10008.15.0.3.4");
 
     /// <summary>1.2.840.10008.15.0.3.5: LDAP_dicomSoftwareVersion (other).</summary>
-    public static readonly DicomUid LDAP_dicomSoftwareVersion = new("1.2.840.10008.15.0.3.5");
+    public static DicomUid LDAP_dicomSoftwareVersion => new("1.2.840.10008.15.0.3.5");
 
     /// <summary>1.2.840.10008.15.0.3.6: LDAP_dicomVendorData (other).</summary>
-    public static readonly DicomUid LDAP_dicomVendorData = new("1.2.840.10008.15.0.3.6");
+    public static DicomUid LDAP_dicomVendorData => new("1.2.840.10008.15.0.3.6");
 
     /// <summary>1.2.840.10008.15.0.3.7: LDAP_dicomAETitle (other).</summary>
-    public static readonly DicomUid LDAP_dicomAETitle = new("1.2.840.10008.15.0.3.7");
+    public static DicomUid LDAP_dicomAETitle => new("1.2.840.10008.15.0.3.7");
 
     /// <summary>1.2.840.10008.15.0.3.8: LDAP_dicomNetworkConnectionReference (other).</summary>
-    public static readonly DicomUid LDAP_dicomNetworkConnectionReference = new("1.2.840.10008.15.0.3.8");
+    public static DicomUid LDAP_dicomNetworkConnectionReference => new("1.2.840.10008.15.0.3.8");
 
     /// <summary>1.2.840.10008.15.0.3.9: LDAP_dicomApplicationCluster (other).</summary>
-    public static readonly DicomUid LDAP_dicomApplicationCluster = new("1.2.840.10008.15.0.3.9");
+    public static DicomUid LDAP_dicomApplicationCluster => new("1.2.840.10008.15.0.3.9");
 
     /// <summary>1.2.840.10008.15.0.3.10: LDAP_dicomAssociationInitiator (other).</summary>
-    public static readonly DicomUid LDAP_dicomAssociationInitiator = new("1.2.840.10008.15.0.3.10");
+    public static DicomUid LDAP_dicomAssociationInitiator => new("1.2.840.10008.15.0.3.10");
 
     /// <summary>1.2.840.10008.15.0.3.11: LDAP_dicomAssociationAcceptor (other).</summary>
-    public static readonly DicomUid LDAP_dicomAssociationAcceptor = new("1.2.840.10008.15.0.3.11");
+    public static DicomUid LDAP_dicomAssociationAcceptor => new("1.2.840.10008.15.0.3.11");
 
     /// <summary>1.2.840.10008.15.0.3.12: LDAP_dicomHostname (other).</summary>
-    public static readonly DicomUid LDAP_dicomHostname = new("1.2.840.10008.15.0.3.12");
+    public static DicomUid LDAP_dicomHostname => new("1.2.840.10008.15.0.3.12");
 
     /// <summary>1.2.840.10008.15.0.3.13: LDAP_dicomPort (other).</summary>
-    public static readonly DicomUid LDAP_dicomPort = new("1.2.840.10008.15.0.3.13");
+    public static DicomUid LDAP_dicomPort => new("1.2.840.10008.15.0.3.13");
 
     /// <summary>1.2.840.10008.15.0.3.14: LDAP_dicomSOPClass (SOP class).</summary>
-    public static readonly DicomUid LDAP_dicomSOPClass = new("1.2.840.10008.15.0.3.14");
+    public static DicomUid LDAP_dicomSOPClass => new("1.2.840.10008.15.0.3.14");
 
     /// <summary>1.2.840.10008.15.0.3.15: LDAP_dicomTransferRole (other).</summary>
-    public static readonly DicomUid LDAP_dicomTransferRole = new("1.2.840.10008.15.0.3.15");
+    public static DicomUid LDAP_dicomTransferRole => new("1.2.840.10008.15.0.3.15");
 
     /// <summary>1.2.840.10008.15.0.3.16: LDAP_dicomTransferSyntax (other).</summary>
-    public static readonly DicomUid LDAP_dicomTransferSyntax = new("1.2.840.10008.15.0.3.16");
+    public static DicomUid LDAP_dicomTransferSyntax => new("1.2.840.10008.15.0.3.16");
 
     /// <summary>1.2.840.10008.15.0.3.17: LDAP_dicomPrimaryDeviceType (other).</summary>
-    public static readonly DicomUid LDAP_dicomPrimaryDeviceType = new("1.2.840.10008.15.0.3.17");
+    public static DicomUid LDAP_dicomPrimaryDeviceType => new("1.2.840.10008.15.0.3.17");
 
     /// <summary>1.2.840.10008.15.0.3.18: LDAP_dicomRelatedDeviceReference (other).</summary>
-    public static readonly DicomUid LDAP_dicomRelatedDeviceReference = new("1.2.840.10008.15.0.3.18");
+    public static DicomUid LDAP_dicomRelatedDeviceReference => new("1.2.840.10008.15.0.3.18");
 
     /// <summary>1.2.840.10008.15.0.3.19: LDAP_dicomPreferredCalledAETitle (other).</summary>
-    public static readonly DicomUid LDAP_dicomPreferredCalledAETitle = new("1.2.840.10008.15.0.3.19");
+    public static DicomUid LDAP_dicomPreferredCalledAETitle => new("1.2.840.10008.15.0.3.19");
 
     /// <summary>1.2.840.10008.15.0.3.20: LDAP_dicomTLSCyphersuite (other).</summary>
-    public static readonly DicomUid LDAP_dicomTLSCyphersuite = new("1.2.840.10008.15.0.3.20");
+    public static DicomUid LDAP_dicomTLSCyphersuite => new("1.2.840.10008.15.0.3.20");
 
     /// <summary>1.2.840.10008.15.0.3.21: LDAP_dicomAuthorizedNodeCertificateReference (other).</summary>
-    public static readonly DicomUid LDAP_dicomAuthorizedNodeCertificateReference = new("1.2.840.10008.15.0.3.21");
+    public static DicomUid LDAP_dicomAuthorizedNodeCertificateReference => new("1.2.840.10008.15.0.3.21");
 
     /// <summary>1.2.840.10008.15.0.3.22: LDAP_dicomThisNodeCertificateReference (other).</summary>
-    public static readonly DicomUid LDAP_dicomThisNodeCertificateReference = new("1.2.840.10008.15.0.3.22");
+    public static DicomUid LDAP_dicomThisNodeCertificateReference => new("1.2.840.10008.15.0.3.22");
 
     /// <summary>1.2.840.10008.15.0.3.23: LDAP_dicomInstalled (other).</summary>
-    public static readonly DicomUid LDAP_dicomInstalled = new("1.2.840.10008.15.0.3.23");
+    public static DicomUid LDAP_dicomInstalled => new("1.2.840.10008.15.0.3.23");
 
     /// <summary>1.2.840.10008.15.0.3.24: LDAP_dicomStationName (other).</summary>
-    public static readonly DicomUid LDAP_dicomStationName = new("1.2.840.10008.15.0.3.24");
+    public static DicomUid LDAP_dicomStationName => new("1.2.840.10008.15.0.3.24");
 
     /// <summary>1.2.840.10008.15.0.3.25: LDAP_dicomDeviceSerialNumber (other).</summary>
-    public static readonly DicomUid LDAP_dicomDeviceSerialNumber = new("1.2.840.10008.15.0.3.25");
+    public static DicomUid LDAP_dicomDeviceSerialNumber => new("1.2.840.10008.15.0.3.25");
 
     /// <summary>1.2.840.10008.15.0.3.26: LDAP_dicomInstitutionName (other).</summary>
-    public static readonly DicomUid LDAP_dicomInstitutionName = new("1.2.840.10008.15.0.3.26");
+    public static DicomUid LDAP_dicomInstitutionName => new("1.2.840.10008.15.0.3.26");
 
     /// <summary>1.2.840.10008.15.0.3.27: LDAP_dicomInstitutionAddress (other).</summary>
-    public static readonly DicomUid LDAP_dicomInstitutionAddress = new("1.2.840.10008.15.0.3.27");
+    public static DicomUid LDAP_dicomInstitutionAddress => new("1.2.840.10008.15.0.3.27");
 
     /// <summary>1.2.840.10008.15.0.3.28: LDAP_dicomInstitutionDepartmentName (other).</summary>
-    public static readonly DicomUid LDAP_dicomInstitutionDepartmentName = new("1.2.840.10008.15.0.3.28");
+    public static DicomUid LDAP_dicomInstitutionDepartmentName => new("1.2.840.10008.15.0.3.28");
 
     /// <summary>1.2.840.10008.15.0.3.29: LDAP_dicomIssuerOfPatientID (other).</summary>
-    public static readonly DicomUid LDAP_dicomIssuerOfPatientID = new("1.2.840.10008.15.0.3.29");
+    public static DicomUid LDAP_dicomIssuerOfPatientID => new("1.2.840.10008.15.0.3.29");
 
     /// <summary>1.2.840.10008.15.0.3.30: LDAP_dicomPreferredCallingAETitle (other).</summary>
-    public static readonly DicomUid LDAP_dicomPreferredCallingAETitle = new("1.2.840.10008.15.0.3.30");
+    public static DicomUid LDAP_dicomPreferredCallingAETitle => new("1.2.840.10008.15.0.3.30");
 
     /// <summary>1.2.840.10008.15.0.3.31: LDAP_dicomSupportedCharacterSet (other).</summary>
-    public static readonly DicomUid LDAP_dicomSupportedCharacterSet = new("1.2.840.10008.15.0.3.31");
+    public static DicomUid LDAP_dicomSupportedCharacterSet => new("1.2.840.10008.15.0.3.31");
 
     /// <summary>1.2.840.10008.15.0.4.1: LDAP_dicomConfigurationRoot (other).</summary>
-    public static readonly DicomUid LDAP_dicomConfigurationRoot = new("1.2.840.10008.15.0.4.1");
+    public static DicomUid LDAP_dicomConfigurationRoot => new("1.2.840.10008.15.0.4.1");
 
     /// <summary>1.2.840.10008.15.0.4.2: LDAP_dicomDevicesRoot (other).</summary>
-    public static readonly DicomUid LDAP_dicomDevicesRoot = new("1.2.840.10008.15.0.4.2");
+    public static DicomUid LDAP_dicomDevicesRoot => new("1.2.840.10008.15.0.4.2");
 
     /// <summary>1.2.840.10008.15.0.4.3: LDAP_dicomUniqueAETitlesRegistryRoot (other).</summary>
-    public static readonly DicomUid LDAP_dicomUniqueAETitlesRegistryRoot = new("1.2.840.10008.15.0.4.3");
+    public static DicomUid LDAP_dicomUniqueAETitlesRegistryRoot => new("1.2.840.10008.15.0.4.3");
 
     /// <summary>1.2.840.10008.15.0.4.4: LDAP_dicomDevice (other).</summary>
-    public static readonly DicomUid LDAP_dicomDevice = new("1.2.840.10008.15.0.4.4");
+    public static DicomUid LDAP_dicomDevice => new("1.2.840.10008.15.0.4.4");
 
     /// <summary>1.2.840.10008.15.0.4.5: LDAP_dicomNetworkAE (other).</summary>
-    public static readonly DicomUid LDAP_dicomNetworkAE = new("1.2.840.10008.15.0.4.5");
+    public static DicomUid LDAP_dicomNetworkAE => new("1.2.840.10008.15.0.4.5");
 
     /// <summary>1.2.840.10008.15.0.4.6: LDAP_dicomNetworkConnection (other).</summary>
-    public static readonly DicomUid LDAP_dicomNetworkConnection = new("1.2.840.10008.15.0.4.6");
+    public static DicomUid LDAP_dicomNetworkConnection => new("1.2.840.10008.15.0.4.6");
 
     /// <summary>1.2.840.10008.15.0.4.7: LDAP_dicomUniqueAETitle (other).</summary>
-    public static readonly DicomUid LDAP_dicomUniqueAETitle = new("1.2.840.10008.15.0.4.7");
+    public static DicomUid LDAP_dicomUniqueAETitle => new("1.2.840.10008.15.0.4.7");
 
     /// <summary>1.2.840.10008.15.0.4.8: LDAP_dicomTransferCapability (other).</summary>
-    public static readonly DicomUid LDAP_dicomTransferCapability = new("1.2.840.10008.15.0.4.8");
+    public static DicomUid LDAP_dicomTransferCapability => new("1.2.840.10008.15.0.4.8");
 
     /// <summary>1.2.840.10008.15.1.1: UniversalCoordinatedTimeSynchronizationFrameOfReference (well-known instance).</summary>
-    public static readonly DicomUid UniversalCoordinatedTimeSynchronizationFrameOfReference = new("1.2.840.10008.15.1.1");
+    public static DicomUid UniversalCoordinatedTimeSynchronizationFrameOfReference => new("1.2.840.10008.15.1.1");
 
     private static DicomUidInfo[] CreateRegistry() =>
     [

@@ -22,7 +22,7 @@ public readonly record struct DicomVR
     public char Second => (char)(_code & 0xFF);
 
     /// <summary>The two-character code, for example "PN".</summary>
-    public string Code => _code == 0 ? "--" : new string([First, Second]);
+    public string Code => _code == 0 ? "--" : Info.Code ?? new string([First, Second]);
 
     /// <summary>True when no VR is known (the default value).</summary>
     public bool IsNone => _code == 0;
@@ -104,74 +104,107 @@ public readonly record struct DicomVR
     public bool IsKnown => Kind != DicomVRKind.Unknown;
 
     /// <summary>How values of this VR are encoded.</summary>
-    public DicomVRKind Kind => Code switch
-    {
-        "AE" or "AS" or "CS" or "DA" or "DS" or "DT" or "IS" or "LO" or "LT" or "PN" or "SH" or "ST" or "TM" or "UC" or "UI" or "UR" or "UT" => DicomVRKind.Text,
-        "AT" or "FD" or "FL" or "SL" or "SS" or "SV" or "UL" or "US" or "UV" => DicomVRKind.Binary,
-        "OB" or "OD" or "OF" or "OL" or "OV" or "OW" or "UN" => DicomVRKind.Bulk,
-        "SQ" => DicomVRKind.Sequence,
-        _ => DicomVRKind.Unknown,
-    };
+    public DicomVRKind Kind => Info.Kind;
 
     /// <summary>
     /// True when an explicit VR header of this VR has two reserved bytes and a 32-bit length
     /// (PS3.5 7.1.2): OB, OD, OF, OL, OV, OW, SQ, SV, UC, UN, UR, UT, UV, and any unknown VR.
     /// </summary>
-    public bool HasLongLength => Code switch
-    {
-        "OB" or "OD" or "OF" or "OL" or "OV" or "OW" or "SQ" or "SV" or "UC" or "UN" or "UR" or "UT" or "UV" => true,
-        _ => !IsKnown,
-    };
+    public bool HasLongLength => Info.Kind == DicomVRKind.Unknown || Info.HasLongLength;
 
     /// <summary>True for the character-string VRs whose values are decoded with the Specific Character Set (PS3.5 6.1.2.3).</summary>
-    public bool UsesSpecificCharacterSet => Code is "LO" or "LT" or "PN" or "SH" or "ST" or "UC" or "UT";
+    public bool UsesSpecificCharacterSet => Info.UsesSpecificCharacterSet;
 
     /// <summary>The padding byte that makes a value's length even: NUL for UI and binary VRs, space for text (PS3.5 6.2).</summary>
-    public byte PaddingByte => Kind == DicomVRKind.Text && _code != UI._code ? (byte)' ' : (byte)0;
+    public byte PaddingByte => Info.Kind == DicomVRKind.Text && _code != UI._code ? (byte)' ' : (byte)0;
 
     /// <summary>
     /// The size in bytes of the unit that is byte-swapped between little and big endian: 2 for US, SS, OW and AT
     /// (each tag is two 16-bit numbers), 4 for UL, SL, FL, OF, OL, 8 for FD, OD, SV, UV, OV; 1 (no swap) otherwise.
     /// </summary>
-    public int SwapUnit => Code switch
-    {
-        "US" or "SS" or "OW" or "AT" => 2,
-        "UL" or "SL" or "FL" or "OF" or "OL" => 4,
-        "FD" or "OD" or "SV" or "UV" or "OV" => 8,
-        _ => 1,
-    };
+    public int SwapUnit => Math.Max(1, Info.SwapUnit);
 
     /// <summary>The size of one value of a fixed-size binary VR (AT 4, US 2, FD 8 ...), or 0 for variable sizes.</summary>
-    public int ValueSize => Code switch
-    {
-        "US" or "SS" => 2,
-        "AT" or "UL" or "SL" or "FL" => 4,
-        "FD" or "SV" or "UV" => 8,
-        _ => 0,
-    };
+    public int ValueSize => Info.ValueSize;
 
     /// <summary>The largest value length in bytes the standard allows for one value of a text VR, or 0 when unbounded.</summary>
-    public int MaxValueLength => Code switch
-    {
-        "AE" => 16,
-        "AS" => 4,
-        "CS" => 16,
-        "DA" => 8,
-        "DS" => 16,
-        "DT" => 26,
-        "IS" => 12,
-        "LO" => 64,
-        "PN" => 64 * 3 + 2,
-        "SH" => 16,
-        "TM" => 14,
-        "UI" => 64,
-        "LT" => 10240,
-        "ST" => 1024,
-        _ => 0,
-    };
+    public int MaxValueLength => Info.MaxValueLength;
 
     /// <summary>True for text VRs whose value may be multi-valued with backslash separators (not LT, ST, UT, UR).</summary>
-    public bool AllowsMultipleTextValues => Kind == DicomVRKind.Text && Code is not ("LT" or "ST" or "UT" or "UR");
+    public bool AllowsMultipleTextValues => Info.Kind == DicomVRKind.Text && !Info.SingleTextValue;
+
+    // Properties are read several times per element on hot paths: they come from a table indexed by the two letters,
+    // built once, rather than from string comparisons (which allocated a string per read).
+    private VRInfo Info
+    {
+        get
+        {
+            int index = TableIndex(_code);
+            return index >= 0 ? Table[index] : default;
+        }
+    }
+
+    private static readonly VRInfo[] Table = BuildTable();
+
+    private static int TableIndex(ushort code)
+    {
+        int first = (code >> 8) - 'A';
+        int second = (code & 0xFF) - 'A';
+        return (uint)first < 26 && (uint)second < 26 ? (first * 26) + second : -1;
+    }
+
+    private static VRInfo[] BuildTable()
+    {
+        var table = new VRInfo[26 * 26];
+        void Add(string code, DicomVRKind kind, bool longLength = false, bool charset = false, int swap = 1, int size = 0, int max = 0, bool single = false) =>
+            table[TableIndex((ushort)((code[0] << 8) | code[1]))] = new VRInfo(code, kind, longLength, charset, swap, size, max, single);
+
+        Add("AE", DicomVRKind.Text, max: 16);
+        Add("AS", DicomVRKind.Text, max: 4);
+        Add("AT", DicomVRKind.Binary, swap: 2, size: 4);
+        Add("CS", DicomVRKind.Text, max: 16);
+        Add("DA", DicomVRKind.Text, max: 8);
+        Add("DS", DicomVRKind.Text, max: 16);
+        Add("DT", DicomVRKind.Text, max: 26);
+        Add("FD", DicomVRKind.Binary, swap: 8, size: 8);
+        Add("FL", DicomVRKind.Binary, swap: 4, size: 4);
+        Add("IS", DicomVRKind.Text, max: 12);
+        Add("LO", DicomVRKind.Text, charset: true, max: 64);
+        Add("LT", DicomVRKind.Text, charset: true, max: 10240, single: true);
+        Add("OB", DicomVRKind.Bulk, longLength: true);
+        Add("OD", DicomVRKind.Bulk, longLength: true, swap: 8);
+        Add("OF", DicomVRKind.Bulk, longLength: true, swap: 4);
+        Add("OL", DicomVRKind.Bulk, longLength: true, swap: 4);
+        Add("OV", DicomVRKind.Bulk, longLength: true, swap: 8);
+        Add("OW", DicomVRKind.Bulk, longLength: true, swap: 2);
+        Add("PN", DicomVRKind.Text, charset: true, max: (64 * 3) + 2);
+        Add("SH", DicomVRKind.Text, charset: true, max: 16);
+        Add("SL", DicomVRKind.Binary, swap: 4, size: 4);
+        Add("SQ", DicomVRKind.Sequence, longLength: true);
+        Add("SS", DicomVRKind.Binary, swap: 2, size: 2);
+        Add("ST", DicomVRKind.Text, charset: true, max: 1024, single: true);
+        Add("SV", DicomVRKind.Binary, longLength: true, swap: 8, size: 8);
+        Add("TM", DicomVRKind.Text, max: 14);
+        Add("UC", DicomVRKind.Text, longLength: true, charset: true);
+        Add("UI", DicomVRKind.Text, max: 64);
+        Add("UL", DicomVRKind.Binary, swap: 4, size: 4);
+        Add("UN", DicomVRKind.Bulk, longLength: true);
+        Add("UR", DicomVRKind.Text, longLength: true, single: true);
+        Add("US", DicomVRKind.Binary, swap: 2, size: 2);
+        Add("UT", DicomVRKind.Text, longLength: true, charset: true, single: true);
+        Add("UV", DicomVRKind.Binary, longLength: true, swap: 8, size: 8);
+        return table;
+    }
+
+    private readonly record struct VRInfo(
+        string? Code,
+        DicomVRKind Kind,
+        bool HasLongLength,
+        bool UsesSpecificCharacterSet,
+        int SwapUnit,
+        int ValueSize,
+        int MaxValueLength,
+        bool SingleTextValue);
 
     /// <inheritdoc />
     public override string ToString() => Code;

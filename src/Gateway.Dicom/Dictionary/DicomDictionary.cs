@@ -166,5 +166,55 @@ public sealed partial class DicomDictionary
     private static bool IsPixelValueAttribute(DicomTag tag) =>
         tag.Group == 0x0028 && tag.Element is 0x0104 or 0x0105 or 0x0106 or 0x0107 or 0x0108 or 0x0109 or 0x0110 or 0x0111 or 0x0120 or 0x0121;
 
+    private static DicomDictionaryEntry[] CreateStandardEntries()
+    {
+        var entries = new List<DicomDictionaryEntry>(5200);
+        Span<Range> f = stackalloc Range[9];
+        foreach (ReadOnlySpan<char> line in StandardTable.AsSpan().EnumerateLines())
+        {
+            if (line.Split(f, '\t') != 8)
+            {
+                throw new InvalidOperationException("The generated dictionary table is malformed: " + line.ToString());
+            }
+
+            entries.Add(new DicomDictionaryEntry(
+                Hex(line[f[0]]),
+                Hex(line[f[1]]),
+                Hex(line[f[2]]),
+                Hex(line[f[3]]),
+                line[f[4]].ToString(),
+                line[f[5]].ToString(),
+                line[f[6]].ToString(),
+                line[f[7]] is "R"));
+        }
+
+        return [.. entries];
+    }
+
+    private static DicomPrivateDictionaryEntry[] CreatePrivateEntries()
+    {
+        var entries = new List<DicomPrivateDictionaryEntry>(6400);
+        Span<Range> f = stackalloc Range[7];
+        foreach (ReadOnlySpan<char> line in PrivateTable.AsSpan().EnumerateLines())
+        {
+            if (line.Split(f, '\t') != 6)
+            {
+                throw new InvalidOperationException("The generated private dictionary table is malformed: " + line.ToString());
+            }
+
+            entries.Add(new DicomPrivateDictionaryEntry(
+                Hex(line[f[0]]),
+                line[f[1]].ToString(),
+                (byte)Hex(line[f[2]]),
+                line[f[3]].ToString(),
+                line[f[4]].ToString(),
+                line[f[5]].ToString()));
+        }
+
+        return [.. entries];
+    }
+
+    private static ushort Hex(ReadOnlySpan<char> text) => ushort.Parse(text, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly record struct PrivateKey(ushort Group, string Creator, byte Offset);
 }

@@ -159,11 +159,11 @@ public sealed class DicomFileReader : IAsyncDisposable, IDisposable
         }
         else if (hasPreamble && !LooksLikeDataElement(first.Span))
         {
-            throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, reader.Position, null, "no File Meta Information or data set follows the DICM prefix");
+            throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, reader.Position, FirstTag(first.Span), "no File Meta Information or data set follows the DICM prefix");
         }
         else if (!hasPreamble && !LooksLikeDataElement(first.Span))
         {
-            throw new DicomFormatException(DicomFormatError.NotDicom, reader.Position, null, "the input is neither a DICOM file nor a data set");
+            throw new DicomFormatException(DicomFormatError.NotDicom, reader.Position, FirstTag(first.Span), "the input is neither a DICOM file nor a data set");
         }
 
         DicomTransferSyntax syntax;
@@ -201,6 +201,10 @@ public sealed class DicomFileReader : IAsyncDisposable, IDisposable
 
         return new DicomFileReader(meta, syntax, hasPreamble, datasetOffset, reader);
     }
+
+    // The tag the first bytes would be in little endian, named in errors as dcmdump names the element it cannot read.
+    private static DicomTag FirstTag(ReadOnlySpan<byte> header) =>
+        new(BinaryPrimitives.ReadUInt16LittleEndian(header), BinaryPrimitives.ReadUInt16LittleEndian(header[2..]));
 
     // A plausible first element: a known explicit VR, or an even group up to 7FE0 with a modest implicit length.
     private static bool LooksLikeDataElement(ReadOnlySpan<byte> header)

@@ -40,17 +40,33 @@ public static class DicomTranscoder
                 $"{source.TransferSyntax} cannot be re-encoded as {target}: encapsulated pixel data is only written in its own transfer syntax");
         }
 
-        DicomDataset meta = DicomFileWriter.BuildFileMetaInformation(
-            source.FileMetaInformation,
-            source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPClassUID),
-            source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPInstanceUID),
-            target);
+        DicomUid? sopClass = source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPClassUID);
+        DicomUid? sopInstance = source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPInstanceUID);
+        DicomDataset? head = null;
+        if (sopClass is null || sopInstance is null)
+        {
+            // PS3.10 7.1: (0002,0002) and (0002,0003) are Type 1. Without them in the source (a bare data set), take them
+            // from (0008,0016) and (0008,0018), as DCMTK does: read the data set up to them, then stream the rest.
+            reader.StopBefore(static tag => tag > DicomTags.SOPInstanceUID);
+            head = await DicomDatasetReader.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+            reader.StopBefore(null);
+            reader.Restart(reader.Encoding);
+            sopClass ??= head.GetUid(DicomTags.SOPClassUID);
+            sopInstance ??= head.GetUid(DicomTags.SOPInstanceUID);
+        }
+
+        DicomDataset meta = DicomFileWriter.BuildFileMetaInformation(source.FileMetaInformation, sopClass, sopInstance, target);
         await DicomFileWriter.WriteHeaderAsync(destination, meta, cancellationToken).ConfigureAwait(false);
 
         DicomStreamWriter writer = DicomFileWriter.OpenDatasetWriter(destination, target, out Stream? deflate);
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
+            if (head is not null)
+            {
+                await DicomDatasetWriter.WriteAsync(writer, head, cancellationToken).ConfigureAwait(false);
+            }
+
             await CopyTokensAsync(reader, writer, chunk, cancellationToken).ConfigureAwait(false);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
