@@ -309,13 +309,26 @@ public sealed partial class DicomAssociation
     private static IReadOnlyList<NegotiatedPresentationContext> MatchAnswers(AssociateRequestPdu rq, AssociateAcceptPdu ac)
     {
         Dictionary<byte, PresentationContextProposal> proposals = rq.PresentationContexts.ToDictionary(p => p.Id);
-        var roles = ac.UserInformation.RoleSelections.ToDictionary(r => r.SopClassUid, StringComparer.Ordinal);
+
+        // The acceptor's lists are peer input: duplicates are a violation (contexts) or ignored (roles, as in Negotiate).
+        var roles = new Dictionary<string, RoleSelection>(StringComparer.Ordinal);
+        foreach (RoleSelection role in ac.UserInformation.RoleSelections)
+        {
+            roles.TryAdd(role.SopClassUid, role);
+        }
+
+        var answered = new HashSet<byte>();
         var contexts = new List<NegotiatedPresentationContext>();
         foreach (PresentationContextAnswer answer in ac.PresentationContexts)
         {
             if (!proposals.TryGetValue(answer.Id, out PresentationContextProposal? proposal))
             {
                 throw new DicomProtocolException(AbortReason.InvalidPduParameterValue, $"the A-ASSOCIATE-AC answers presentation context {answer.Id}, which was not proposed");
+            }
+
+            if (!answered.Add(answer.Id))
+            {
+                throw new DicomProtocolException(AbortReason.InvalidPduParameterValue, $"the A-ASSOCIATE-AC answers presentation context {answer.Id} twice");
             }
 
             if (answer.Result != PresentationContextResult.Acceptance)

@@ -34,7 +34,10 @@ public sealed partial class DicomAssociation
                 Pdu? pdu;
                 using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime))
                 {
-                    idle.CancelAfter(_dataSetPipe is null && _pending.IsEmpty && _currentRequest.IsCompleted ? Options.IdleTimeout : Options.DimseTimeout);
+                    // DimseTimeout bounds waiting for the peer: a response to our request, or the rest of a message.
+                    // While our own handler works (a long C-MOVE) the peer is rightly silent: only IdleTimeout applies.
+                    bool waitingForPeer = _dataSetCommand is not null || _commandBuffer.Length > 0 || !_pending.IsEmpty;
+                    idle.CancelAfter(waitingForPeer ? Options.DimseTimeout : Options.IdleTimeout);
                     try
                     {
                         pdu = await _channel.ReadPduAsync(idle.Token).ConfigureAwait(false);
@@ -88,6 +91,10 @@ public sealed partial class DicomAssociation
         {
             _dataSetPipe?.Writer.Complete(new DicomAssociationAbortedException("the association ended inside a data set"));
             _currentRequestCancellation?.Cancel();
+
+            // Sends run on the lifetime token (a message is never cut by a request's cancellation): end it, so that a
+            // handler blocked writing to a peer that stopped reading is released.
+            await _lifetime.CancelAsync().ConfigureAwait(false);
             await _currentRequest.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             Fail(new DicomAssociationAbortedException("the association ended"));
         }
@@ -132,6 +139,13 @@ public sealed partial class DicomAssociation
                 if (State != AssociationState.Sta6Established)
                 {
                     throw new DicomProtocolException(AbortReason.UnexpectedPdu, $"A-RELEASE-RQ in state {State}");
+                }
+
+                if (_dataSetCommand is not null || _commandBuffer.Length > 0)
+                {
+                    // The message being received can never complete, so neither can its handler: answering would
+                    // mean waiting for it forever.
+                    throw new DicomProtocolException(AbortReason.UnexpectedPdu, "A-RELEASE-RQ inside a DIMSE message");
                 }
 
                 Volatile.Write(ref _state, (int)AssociationState.Sta8AwaitingLocalReleaseResponse);

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Gateway.Dicom.IO;
 using Gateway.Dicom.Model;
 using Gateway.Dicom.Network.Dimse;
+using Gateway.Dicom.Network.Pdus;
 
 namespace Gateway.Dicom.Network.Associations;
 
@@ -51,6 +52,10 @@ public sealed partial class DicomAssociation
     /// Sends a command and, when <paramref name="dataSet"/> is not null, a data set already encoded in the context's
     /// transfer syntax, streamed from <paramref name="dataSet"/> fragment by fragment.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="cancellationToken"/> is honoured until the message starts; once started, the message is sent
+    /// whole. If it cannot be (the data set source or the connection fails), the association is aborted.
+    /// </remarks>
     public async ValueTask SendAsync(NegotiatedPresentationContext context, DimseCommand command, Stream? dataSet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -66,23 +71,39 @@ public sealed partial class DicomAssociation
             : new DimseCommand(command.Dataset) { HasDataSet = dataSet is not null };
         byte[] encoded = toSend.Encode();
         int sent = 0;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        await _channel.WriteMessagePartAsync(
-            context.Id,
-            isCommand: true,
-            (buffer, _) =>
-            {
-                int n = Math.Min(buffer.Length, encoded.Length - sent);
-                encoded.AsSpan(sent, n).CopyTo(buffer.Span);
-                sent += n;
-                return ValueTask.FromResult(n);
-            },
-            PeerMaxPduLength,
-            linked.Token).ConfigureAwait(false);
 
-        if (dataSet is not null)
+        // PS3.8 9.3.5.1: a message cannot be withdrawn once its first fragment is out; the peer waits for the rest.
+        // So cancellation is honoured only before the message starts (a C-CANCEL racing a pending C-FIND response
+        // must not cut it in half), and a failure in the middle (the data set source, the connection) aborts the
+        // association instead of leaving it out of step.
+        cancellationToken.ThrowIfCancellationRequested();
+        CancellationToken lifetime = _lifetime.Token;
+        try
         {
-            await _channel.WriteMessagePartAsync(context.Id, isCommand: false, dataSet.ReadAsync, PeerMaxPduLength, linked.Token).ConfigureAwait(false);
+            await _channel.WriteMessagePartAsync(
+                context.Id,
+                isCommand: true,
+                (buffer, _) =>
+                {
+                    int n = Math.Min(buffer.Length, encoded.Length - sent);
+                    encoded.AsSpan(sent, n).CopyTo(buffer.Span);
+                    sent += n;
+                    return ValueTask.FromResult(n);
+                },
+                PeerMaxPduLength,
+                lifetime).ConfigureAwait(false);
+
+            if (dataSet is not null)
+            {
+                await _channel.WriteMessagePartAsync(context.Id, isCommand: false, dataSet.ReadAsync, PeerMaxPduLength, lifetime).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!lifetime.IsCancellationRequested)
+        {
+            await SendAbortAsync(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified)).ConfigureAwait(false);
+            Fail(new DicomAssociationAbortedException("a message could not be sent whole: " + ex.Message, null, ex));
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

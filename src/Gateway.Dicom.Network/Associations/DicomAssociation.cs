@@ -31,6 +31,7 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private Task _receiveLoop = Task.CompletedTask;
     private int _nextMessageId;
     private int _state;
+    private int _abortSent;
     private Exception? _failure;
 
     private DicomAssociation(
@@ -201,6 +202,12 @@ public sealed partial class DicomAssociation : IAsyncDisposable
 
     private async ValueTask SendAbortAsync(AbortPdu abort)
     {
+        if (Interlocked.Exchange(ref _abortSent, 1) == 1)
+        {
+            // One A-ABORT per association: nothing may follow it (PS3.8 9.3.8).
+            return;
+        }
+
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
