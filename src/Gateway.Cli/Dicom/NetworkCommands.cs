@@ -195,13 +195,17 @@ internal static class NetworkCommands
     {
         var port = new Option<int>("--port", "-p") { Description = "TCP port to listen on.", Required = true };
         var aet = new Option<string>("--aet", "-aet") { Description = "Our AE title.", DefaultValueFactory = _ => "GATEWAYCTL" };
-        var output = new Option<string>("--out", "-od") { Description = "Directory for received instances.", Required = true };
+        var output = new Option<string>("--out", "-od") { Description = "Directory for received instances, and the instances served by C-FIND, C-MOVE and C-GET.", Required = true };
         var bind = new Option<string>("--bind") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var requireCalled = new Option<bool>("--require-called-aet") { Description = "Reject associations calling another AE title." };
+        var peers = new Option<string[]>("--peer") { Description = "A C-MOVE destination, AET=host:port (repeatable); with TLS options, reached over TLS with the same certificate and CAs.", AllowMultipleArgumentsPerToken = false };
         var net = new NetworkCommandOptions();
-        var command = new Command("scp", "A storage SCP: answers C-ECHO and writes every received instance as a Part 10 file, until stopped.")
+        var command = new Command(
+            "scp",
+            "A storage and Query/Retrieve SCP, like storescp plus dcmqrscp: answers C-ECHO, writes every received instance as a Part 10 file in --out, " +
+            "and answers C-FIND, C-MOVE (to the --peer destinations) and C-GET over the instances in --out (Patient Root and Study Root), until stopped.")
         {
-            port, aet, output, bind, requireCalled, net.TlsCert, net.TlsKey, net.TlsCa, net.MaxPdu, net.Timeout,
+            port, aet, output, bind, requireCalled, peers, net.TlsCert, net.TlsKey, net.TlsCa, net.MaxPdu, net.Timeout,
         };
         command.SetAction((result, ct) => RunAsync(stderr, async () =>
         {
@@ -210,18 +214,7 @@ internal static class NetworkCommands
                 throw new CliInputException($"--bind '{result.GetValue(bind)}' is not an IP address");
             }
 
-            var store = new DirectoryStoreService(result.GetValue(output)!);
-            store.Stored += (path, request) => stdout.WriteLine($"stored {Path.GetFileName(path)} from {request.Association.CallingAE}");
-            var policy = new AssociationAcceptancePolicy
-            {
-                AETitle = NetworkCommandOptions.CheckAe(result.GetValue(aet)!, "--aet"),
-                RequireCalledAE = result.GetValue(requireCalled),
-                AcceptAllStorage = true,
-                AbstractSyntaxes = new Dictionary<string, IReadOnlyList<DicomTransferSyntax>>
-                {
-                    [DicomUids.Verification.Value] = Uncompressed,
-                },
-            };
+            string ourAe = NetworkCommandOptions.CheckAe(result.GetValue(aet)!, "--aet");
             var options = new DicomServerOptions
             {
                 BindAddress = address,
@@ -229,12 +222,41 @@ internal static class NetworkCommands
                 Tls = net.Tls(result),
                 Association = net.Association(result),
             };
+            Dictionary<string, DicomClientOptions> destinations = ParsePeers(result.GetValue(peers) ?? [], options);
 
             using ILoggerFactory logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
                 .AddFilter((_, _, _) => true));
-            await using var server = new DicomServer(options, policy, () => new DimseServiceDispatcher(store), logging.CreateLogger("scp"));
+            var store = new DirectoryStoreService(result.GetValue(output)!);
+            store.Stored += (path, request) => stdout.WriteLine($"stored {Path.GetFileName(path)} from {request.Association.CallingAE}");
+            var queryRetrieve = new DirectoryQueryRetrieveService(
+                new DirectoryQueryRetrieveOptions { Directory = result.GetValue(output)!, AETitle = ourAe, MoveDestinations = destinations },
+                logging.CreateLogger("qr"));
+            queryRetrieve.ObserveStores(store);
+            await queryRetrieve.ScanAsync(ct).ConfigureAwait(false);
+
+            var policy = new AssociationAcceptancePolicy
+            {
+                AETitle = ourAe,
+                RequireCalledAE = result.GetValue(requireCalled),
+                AcceptAllStorage = true,
+                AbstractSyntaxes = new[]
+                {
+                    DicomUids.Verification,
+                    DicomUids.PatientRootQueryRetrieveInformationModelFind,
+                    DicomUids.PatientRootQueryRetrieveInformationModelMove,
+                    DicomUids.PatientRootQueryRetrieveInformationModelGet,
+                    DicomUids.StudyRootQueryRetrieveInformationModelFind,
+                    DicomUids.StudyRootQueryRetrieveInformationModelMove,
+                    DicomUids.StudyRootQueryRetrieveInformationModelGet,
+                }.ToDictionary(u => u.Value, _ => (IReadOnlyList<DicomTransferSyntax>)Uncompressed),
+            };
+
+            ILogger scpLogger = logging.CreateLogger("scp");
+            await using var server = new DicomServer(options, policy, () => new DimseServiceDispatcher(store, queryRetrieve, queryRetrieve, scpLogger), scpLogger);
             await server.StartAsync(ct).ConfigureAwait(false);
-            await stdout.WriteLineAsync($"listening on {server.LocalEndPoint} as {policy.AETitle}{(options.Tls is null ? string.Empty : " (TLS)")}").ConfigureAwait(false);
+            await stdout.WriteLineAsync(
+                $"listening on {server.LocalEndPoint} as {policy.AETitle}{(options.Tls is null ? string.Empty : " (TLS)")}, serving {queryRetrieve.InstanceCount} instances" +
+                (destinations.Count == 0 ? string.Empty : $", move destinations {string.Join(", ", destinations.Keys.Order(StringComparer.Ordinal))}")).ConfigureAwait(false);
             await stdout.FlushAsync(ct).ConfigureAwait(false);
             try
             {
@@ -248,6 +270,41 @@ internal static class NetworkCommands
             return true;
         }));
         return command;
+    }
+
+    // --peer AET=host:port, host a name, an IPv4 address or a bracketed IPv6 address ([::1]:104).
+    private static Dictionary<string, DicomClientOptions> ParsePeers(string[] values, DicomServerOptions server)
+    {
+        var peers = new Dictionary<string, DicomClientOptions>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            int equals = value.IndexOf('=', StringComparison.Ordinal);
+            int colon = value.LastIndexOf(':');
+            if (equals <= 0 || colon < equals + 2 || colon == value.Length - 1)
+            {
+                throw new CliInputException($"--peer '{value}' is not AET=host:port");
+            }
+
+            string ae = NetworkCommandOptions.CheckAe(value[..equals].Trim(), "--peer");
+            string host = value[(equals + 1)..colon];
+            if (host.StartsWith('[') && host.EndsWith(']'))
+            {
+                host = host[1..^1];
+            }
+
+            if (!int.TryParse(value[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int peerPort) ||
+                peerPort is < 1 or > 65535 || host.Length == 0)
+            {
+                throw new CliInputException($"--peer '{value}' is not AET=host:port with a port 1-65535");
+            }
+
+            if (!peers.TryAdd(ae, new DicomClientOptions { Host = host, Port = peerPort, Tls = server.Tls, Association = server.Association }))
+            {
+                throw new CliInputException($"--peer {ae} is given twice");
+            }
+        }
+
+        return peers;
     }
 
     private static async Task<List<(string, string, DicomTransferSyntax)>> ScanAsync(string[] paths, TextWriter stderr, CancellationToken ct)

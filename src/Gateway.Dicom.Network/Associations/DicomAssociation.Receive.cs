@@ -365,6 +365,16 @@ public sealed partial class DicomAssociation
     {
         if (!_pending.TryGetValue(command.MessageIdBeingRespondedTo, out PendingRequest? pending))
         {
+            if (_abandoned.ContainsKey(command.MessageIdBeingRespondedTo))
+            {
+                if (command.Status.Category != DimseStatusCategory.Pending)
+                {
+                    _abandoned.TryRemove(command.MessageIdBeingRespondedTo, out _);
+                }
+
+                return;
+            }
+
             throw new DicomProtocolException(AbortReason.UnexpectedPduParameter, $"a response to message {command.MessageIdBeingRespondedTo}, which is not outstanding");
         }
 

@@ -187,7 +187,12 @@ public sealed partial class DicomAssociation
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            if (_pending.TryRemove(id, out _))
+            {
+                // Given up before the final response (cancelled, timed out): the peer may still answer; that answer
+                // is dropped rather than taken for a protocol violation.
+                _abandoned.TryAdd(id, 0);
+            }
         }
     }
 

@@ -26,6 +26,7 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private readonly IDimseRequestHandler? _handler;
     private readonly Dictionary<byte, NegotiatedPresentationContext> _contexts;
     private readonly ConcurrentDictionary<ushort, PendingRequest> _pending = new();
+    private readonly ConcurrentDictionary<ushort, byte> _abandoned = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _releaseResponse = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiveLoop = Task.CompletedTask;

@@ -162,7 +162,7 @@ public sealed partial class DimseServiceDispatcher : IDimseRequestHandler
             return;
         }
 
-        var query = new QueryRequest(request.Association, request.PresentationContext.AbstractSyntax, identifier, isMove ? command.MoveDestination : null);
+        var query = new QueryRequest(request.Association, request.PresentationContext.AbstractSyntax, identifier, isMove ? command.MoveDestination : null) { MessageId = command.MessageId };
         RetrieveProgress last = new(0, 0, 0, 0, []);
         DimseStatus? failure = null;
         string? comment = null;
