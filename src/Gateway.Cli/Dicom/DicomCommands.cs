@@ -77,6 +77,12 @@ internal static class DicomCommands
             }
 
             string outPath = Path.GetFullPath(result.GetValue(output)!);
+            if (!Directory.Exists(Path.GetDirectoryName(outPath)))
+            {
+                // Checked here so that the error names OUT, not the temporary file written next to it.
+                throw new CliInputException($"cannot write '{outPath}': its directory does not exist");
+            }
+
             string temp = outPath + ".partial-" + Guid.NewGuid().ToString("N")[..8];
             try
             {
@@ -117,17 +123,37 @@ internal static class DicomCommands
         }
         catch (DicomFormatException ex)
         {
-            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
         }
         catch (CliInputException ex)
         {
-            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
         }
 
         return ExitCodes.BadInput;
+    }
+
+    // Messages may quote bytes of the input (a malformed UID): control characters (CR, LF, ESC ...) would break the
+    // one-line error and reach the operator's terminal, so they are shown as \xNN.
+    private static string OneLine(string message)
+    {
+        var line = new System.Text.StringBuilder(message.Length);
+        foreach (char c in message)
+        {
+            if (char.IsControl(c))
+            {
+                line.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                line.Append(c);
+            }
+        }
+
+        return line.ToString();
     }
 }

@@ -14,7 +14,12 @@ namespace Gateway.Cli.Dicom;
 internal static class DicomDumpWriter
 {
     private const int ValueColumn = 40;
-    private const int MaxShownBytes = 64;
+
+    // dcmdump's DCM_OptPrintLineLength: longer values are shortened to this many characters, "..." included.
+    private const int MaxValueText = 70;
+
+    // Enough bytes for any value shortened to MaxValueText characters (at most 35 numbers of 8 bytes).
+    private const int MaxShownBytes = 320;
 
     public static async Task WriteAsync(DicomFileReader file, TextWriter output, CancellationToken cancellationToken)
     {
@@ -42,7 +47,7 @@ internal static class DicomDumpWriter
         DicomStreamReader reader = file.Reader;
         var characterSets = new Stack<DicomCharacterSet>();
         DicomCharacterSet characterSet = DicomCharacterSet.Default;
-        byte[] shown = new byte[MaxShownBytes * 2];
+        byte[] shown = new byte[MaxShownBytes];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             int depth = reader.Depth;
@@ -137,11 +142,15 @@ internal static class DicomDumpWriter
         }
 
         string len = length == uint.MaxValue ? "u/l" : length.ToString(CultureInfo.InvariantCulture);
-        line.Append(CultureInfo.InvariantCulture, $" # {len,3}, {vm} {keyword}");
+        line.Append(CultureInfo.InvariantCulture, $" # {len,3},{vm,2} {keyword}");
         return line.ToString();
     }
 
     /// <summary>Formats a value (possibly only its first bytes) as dcmdump does: text in brackets, numbers and bytes separated by backslashes.</summary>
+    /// <remarks>
+    /// Like dcmdump, a value longer than <see cref="MaxValueText"/> characters is shortened and ends in "...": text is cut,
+    /// numbers are shown while they fit, bytes and words up to a fixed count. OF, OD, OL and OV are numbers, as dcmdump shows them.
+    /// </remarks>
     internal static string FormatValue(DicomVR vr, ReadOnlySpan<byte> value, uint fullLength, DicomCharacterSet characterSet, out int vm)
     {
         bool truncated = value.Length < fullLength;
@@ -157,57 +166,89 @@ internal static class DicomDumpWriter
             {
                 string[] values = DicomValue.GetStrings(vr, value, characterSet);
                 vm = values.Length;
-                string joined = string.Join('\\', values);
-                if (joined.Length > 64)
-                {
-                    return "[" + Escape(joined[..64]) + "]...";
-                }
-
-                return "[" + Escape(joined) + "]" + (truncated ? "..." : string.Empty);
+                string shown = "[" + Escape(string.Join('\\', values)) + "]";
+                return shown.Length > MaxValueText || truncated ? shown[..Math.Min(shown.Length, MaxValueText - 3)] + "..." : shown;
             }
 
             case DicomVRKind.Binary:
-            {
-                int count = DicomValue.CountBinary(vr, value.Length);
                 vm = (int)(fullLength / (uint)vr.ValueSize);
-                var parts = new List<string>();
-                int shownLength = 0;
-                for (int i = 0; i < count && shownLength < 64; i++)
-                {
-                    string s = DicomValue.FormatBinary(vr, value, i);
-                    parts.Add(vr == DicomVR.AT ? s.ToLowerInvariant() : s);
-                    shownLength += s.Length + 1;
-                }
-
-                return string.Join('\\', parts) + (parts.Count < vm ? "..." : string.Empty);
-            }
-
+                return FormatNumbers(vr, value, vm);
             default:
             {
                 vm = 1;
-                var sb = new StringBuilder();
-                bool words = vr == DicomVR.OW && value.Length % 2 == 0;
-                int step = words ? 2 : 1;
-                for (int i = 0; i + step <= value.Length && sb.Length < 64; i += step)
+                if (NumberVR(vr) is { } numberVR)
                 {
-                    if (sb.Length > 0)
+                    return FormatNumbers(numberVR, value, (int)(fullLength / (uint)numberVR.ValueSize));
+                }
+
+                // Bytes, or 16-bit words for OW: as many as fit in full, then "...".
+                bool words = vr == DicomVR.OW && fullLength % 2 == 0;
+                int width = words ? 4 : 2;
+                long total = words ? fullLength / 2 : fullLength;
+                long count = total * (width + 1) - 1 > MaxValueText ? (MaxValueText - 3 + 1) / (width + 1) : total;
+                var sb = new StringBuilder();
+                int step = words ? 2 : 1;
+                for (int i = 0; i < count && i * step + step <= value.Length; i++)
+                {
+                    if (i > 0)
                     {
                         sb.Append('\\');
                     }
 
+                    int at = i * step;
                     if (words)
                     {
-                        sb.Append(CultureInfo.InvariantCulture, $"{value[i] | (value[i + 1] << 8):x4}");
+                        sb.Append(CultureInfo.InvariantCulture, $"{value[at] | (value[at + 1] << 8):x4}");
                     }
                     else
                     {
-                        sb.Append(CultureInfo.InvariantCulture, $"{value[i]:x2}");
+                        sb.Append(CultureInfo.InvariantCulture, $"{value[at]:x2}");
                     }
                 }
 
-                return sb + (sb.Length >= 64 || truncated ? "..." : string.Empty);
+                return sb + (count < total ? "..." : string.Empty);
             }
         }
+    }
+
+    // OF, OD, OL and OV hold numbers of the matching binary VR, which dcmdump shows as numbers.
+    private static DicomVR? NumberVR(DicomVR vr) => vr.Code switch
+    {
+        "OF" => DicomVR.FL,
+        "OD" => DicomVR.FD,
+        "OL" => DicomVR.UL,
+        "OV" => DicomVR.UV,
+        _ => null,
+    };
+
+    // Numbers are shown while they fit in MaxValueText characters, leaving room for "..." unless it is the last one.
+    private static string FormatNumbers(DicomVR vr, ReadOnlySpan<byte> value, int total)
+    {
+        int available = DicomValue.CountBinary(vr, value.Length);
+        var sb = new StringBuilder();
+        for (int i = 0; i < total; i++)
+        {
+            if (i == available)
+            {
+                return sb + "...";
+            }
+
+            string s = DicomValue.FormatBinary(vr, value, i);
+            if (vr == DicomVR.AT)
+            {
+                s = s.ToLowerInvariant();
+            }
+
+            int newLength = sb.Length + (i > 0 ? 1 : 0) + s.Length;
+            if (newLength > MaxValueText || (i + 1 < total && newLength + 3 > MaxValueText))
+            {
+                return sb + "...";
+            }
+
+            sb.Append(i > 0 ? "\\" : string.Empty).Append(s);
+        }
+
+        return sb.ToString();
     }
 
     // Control characters (CR, LF, ESC ...) would break the one-line-per-element layout.
