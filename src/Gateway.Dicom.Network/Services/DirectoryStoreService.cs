@@ -49,6 +49,9 @@ public sealed class DirectoryStoreService : IStoreService
             }
 
             File.Move(temp, path, overwrite: true);
+
+            // Ack means durable: the new name too, not only the bytes.
+            DirectorySync.Flush(_directory);
         }
         catch (IOException ex)
         {
