@@ -141,30 +141,33 @@ internal sealed class PduChannel : IAsyncDisposable
                 _sendBuffer = ArrayPool<byte>.Shared.Rent(headers + fragment);
             }
 
-            // Read one fragment ahead, so that the last fragment is known to be last when it is sent.
-            int filled = await FillAsync(source, _sendBuffer.AsMemory(headers, fragment), cancellationToken).ConfigureAwait(false);
-            byte[] next = ArrayPool<byte>.Shared.Rent(fragment);
+            // Read one fragment ahead, so that the last fragment is known to be last when it is sent. The two buffers
+            // swap roles after each send, so no fragment is copied twice.
+            byte[] current = _sendBuffer;
+            byte[] spare = ArrayPool<byte>.Shared.Rent(headers + fragment);
             try
             {
+                int filled = await FillAsync(source, current.AsMemory(headers, fragment), cancellationToken).ConfigureAwait(false);
                 while (true)
                 {
-                    int nextFilled = filled < fragment ? 0 : await FillAsync(source, next.AsMemory(0, fragment), cancellationToken).ConfigureAwait(false);
+                    int nextFilled = filled < fragment ? 0 : await FillAsync(source, spare.AsMemory(headers, fragment), cancellationToken).ConfigureAwait(false);
                     bool last = nextFilled == 0;
-                    PduWriter.WriteSingleDataHeader(_sendBuffer, contextId, isCommand, last, filled);
-                    await _stream.WriteAsync(_sendBuffer.AsMemory(0, headers + filled), cancellationToken).ConfigureAwait(false);
+                    PduWriter.WriteSingleDataHeader(current, contextId, isCommand, last, filled);
+                    await _stream.WriteAsync(current.AsMemory(0, headers + filled), cancellationToken).ConfigureAwait(false);
                     BytesSent += headers + filled;
                     if (last)
                     {
                         break;
                     }
 
-                    next.AsSpan(0, nextFilled).CopyTo(_sendBuffer.AsSpan(headers));
+                    (current, spare) = (spare, current);
                     filled = nextFilled;
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(next);
+                _sendBuffer = current;
+                ArrayPool<byte>.Shared.Return(spare);
             }
 
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
