@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Gateway.Dicom.Network.Interop.Tests.Support;
 
-/// <summary>A DCMTK server (storescp) running in the background for one test; killed (by its own process id) on dispose.</summary>
+/// <summary>A peer server (storescp, dcmqrscp, wlmscpfs, Orthanc) running in the background for one test; killed (by its own process id, with its children) on dispose.</summary>
 internal sealed class BackgroundTool : IAsyncDisposable
 {
     private readonly Process _process;
@@ -30,11 +30,28 @@ internal sealed class BackgroundTool : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>storescp -v -aet AE -od DIR PORT</c> and waits until it listens.</summary>
-    public static async Task<BackgroundTool> StartStorescpAsync(string aeTitle, string directory, int port)
+    /// <summary>Starts <c>storescp -v -aet AE -od DIR [ARGS...] PORT</c> and waits until it listens.</summary>
+    public static Task<BackgroundTool> StartStorescpAsync(string aeTitle, string directory, int port, params string[] arguments) =>
+        StartAsync("storescp", port, ["-v", "-aet", aeTitle, "-od", directory, .. arguments, port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+    /// <summary>Starts <paramref name="program"/> and waits until something listens on <paramref name="port"/>.</summary>
+    /// <exception cref="InvalidOperationException">It exited, or did not listen within 15 s (its output is in the message).</exception>
+    public static async Task<BackgroundTool> StartAsync(string program, int port, params string[] arguments)
     {
-        var tool = new BackgroundTool(ExternalTool.Start("storescp", "-v", "-aet", aeTitle, "-od", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await FreePort.WaitListeningAsync(port, TimeSpan.FromSeconds(10));
+        var tool = new BackgroundTool(ExternalTool.Start(program, arguments));
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await FreePort.IsListeningAsync(port))
+        {
+            if (tool._process.HasExited || DateTime.UtcNow > end)
+            {
+                string state = tool._process.HasExited ? $"exited with {tool._process.ExitCode}" : "did not listen within 15 s";
+                await tool.DisposeAsync();
+                throw new InvalidOperationException($"{program} {state} on port {port}:{Environment.NewLine}{tool.Output}");
+            }
+
+            await Task.Delay(50);
+        }
+
         return tool;
     }
 

@@ -13,6 +13,21 @@ internal static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>True when something accepts connections on <paramref name="port"/> now.</summary>
+    public static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits until something accepts connections on <paramref name="port"/>.</summary>
     public static async Task WaitListeningAsync(int port, TimeSpan timeout)
     {

@@ -50,7 +50,15 @@ internal sealed class QueryRetrieveHost : IAsyncDisposable
     };
 
     /// <summary>Scans <paramref name="directory"/> and starts listening.</summary>
-    public static async Task<QueryRetrieveHost> StartAsync(string directory, IReadOnlyDictionary<string, DicomClientOptions>? destinations = null)
+    /// <param name="directory">Where received instances go and what is served.</param>
+    /// <param name="destinations">C-MOVE destinations by AE title.</param>
+    /// <param name="server">Listener options (TLS, limits); the port is always a free one.</param>
+    /// <param name="policy">The acceptance policy; <see cref="Policy"/> when null.</param>
+    public static async Task<QueryRetrieveHost> StartAsync(
+        string directory,
+        IReadOnlyDictionary<string, DicomClientOptions>? destinations = null,
+        DicomServerOptions? server = null,
+        AssociationAcceptancePolicy? policy = null)
     {
         var store = new DirectoryStoreService(directory);
         var service = new DirectoryQueryRetrieveService(new DirectoryQueryRetrieveOptions
@@ -61,9 +69,9 @@ internal sealed class QueryRetrieveHost : IAsyncDisposable
         });
         service.ObserveStores(store);
         await service.ScanAsync();
-        var server = new DicomServer(new DicomServerOptions { Port = 0 }, Policy(), () => new DimseServiceDispatcher(store, service, service));
-        await server.StartAsync();
-        return new QueryRetrieveHost(server, store, service, directory);
+        var listener = new DicomServer((server ?? new DicomServerOptions()) with { Port = 0 }, policy ?? Policy(), () => new DimseServiceDispatcher(store, service, service));
+        await listener.StartAsync();
+        return new QueryRetrieveHost(listener, store, service, directory);
     }
 
     /// <summary>Common arguments of a DCMTK SCU calling this host: <c>-aet CALLING -aec GWQRSCP</c>.</summary>

@@ -3,7 +3,7 @@ using Gateway.Dicom.Model;
 
 namespace Gateway.Dicom.Network.Interop.Tests.Support;
 
-/// <summary>One small synthetic instance (a 4x4 16-bit image) with the attributes the Q/R tests match on.</summary>
+/// <summary>One synthetic instance (a square 16-bit image, 4x4 unless told) with the attributes the Q/R tests match on.</summary>
 internal sealed record TestInstance
 {
     public required string PatientId { get; init; }
@@ -31,6 +31,9 @@ internal sealed record TestInstance
     public int InstanceNumber { get; init; } = 1;
 
     public string SopClassUid { get; init; } = DicomUids.CTImageStorage.Value;
+
+    /// <summary>Rows and columns of the image: 4 by default; larger images make P-DATA span many PDUs.</summary>
+    public int Size { get; init; } = 4;
 
     /// <summary>Specific Character Set, or null for the default repertoire.</summary>
     public string? CharacterSet { get; init; }
@@ -66,13 +69,13 @@ internal sealed record TestInstance
             .SetString(DicomTags.InstanceNumber, DicomVR.IS, InstanceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .SetString(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2")
             .SetUInt16(DicomTags.SamplesPerPixel, 1)
-            .SetUInt16(DicomTags.Rows, 4)
-            .SetUInt16(DicomTags.Columns, 4)
+            .SetUInt16(DicomTags.Rows, checked((ushort)Size))
+            .SetUInt16(DicomTags.Columns, checked((ushort)Size))
             .SetUInt16(DicomTags.BitsAllocated, 16)
             .SetUInt16(DicomTags.BitsStored, 16)
             .SetUInt16(DicomTags.HighBit, 15)
             .SetUInt16(DicomTags.PixelRepresentation, 0);
-        byte[] pixels = new byte[4 * 4 * 2];
+        byte[] pixels = new byte[Size * Size * 2];
         for (int i = 0; i < pixels.Length; i++)
         {
             pixels[i] = (byte)(InstanceNumber + i);

@@ -29,6 +29,24 @@ internal static class TestStudies
     /// <summary>The SOP Instance UID of test instance <paramref name="n"/> (1-8).</summary>
     public static string Instance(int n) => Root + ".3." + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The study of the <see cref="Large"/> instances (patient PLARGE).</summary>
+    public const string LargeStudy = Root + ".9.1";
+
+    /// <summary>
+    /// Large instance <paramref name="n"/>: a 256x256 16-bit image (128 KiB of pixel data), so that its P-DATA spans
+    /// many PDUs at any PDU size DCMTK and we use.
+    /// </summary>
+    public static TestInstance Large(int n) => new()
+    {
+        PatientId = "PLARGE",
+        PatientName = "Large^Image",
+        StudyUid = LargeStudy,
+        SeriesUid = Root + ".9.2",
+        SopInstanceUid = Root + ".9.3." + n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        InstanceNumber = n,
+        Size = 256,
+    };
+
     /// <summary>The instances of one series.</summary>
     public static IEnumerable<TestInstance> InSeries(string seriesUid) => All.Where(i => i.SeriesUid == seriesUid);
 

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Dicom.Network.Interop.Tests.Support;
+
+/// <summary>
+/// Debian's Orthanc (<c>/usr/sbin/Orthanc</c>) started for one test with a generated configuration: loopback REST API,
+/// a DICOM port with a checked called AE title, the DICOMweb plugin, the given modalities, and optionally DICOM TLS
+/// with a required client certificate.
+/// </summary>
+internal sealed class OrthancServer : IAsyncDisposable
+{
+    public const string Executable = "/usr/sbin/Orthanc";
+    public const string DicomWebPlugin = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
+    private readonly BackgroundTool _process;
+
+    private OrthancServer(BackgroundTool process, int httpPort, int dicomPort, string aeTitle)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        DicomPort = dicomPort;
+        AETitle = aeTitle;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int HttpPort { get; }
+
+    public int DicomPort { get; }
+
+    public string AETitle { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output => _process.Output;
+
+    /// <summary>Throws with an installation hint unless Orthanc and its DICOMweb plugin are installed.</summary>
+    public static void EnsureInstalled()
+    {
+        if (!File.Exists(Executable) || !File.Exists(DicomWebPlugin))
+        {
+            throw new InvalidOperationException(
+                $"The Orthanc interop tests need {Executable} and {DicomWebPlugin}; install them with `apt-get install orthanc orthanc-dicomweb` (./run-tests does).");
+        }
+    }
+
+    /// <summary>Starts Orthanc and waits until both its REST API and its DICOM port answer.</summary>
+    /// <param name="directory">Its storage and index directory, and where the configuration is written.</param>
+    /// <param name="aeTitle">Its AE title (called AE titles are checked).</param>
+    /// <param name="modalities">The peers it may C-STORE and C-MOVE to: AE title and port on 127.0.0.1.</param>
+    /// <param name="tls">Server certificate, key and trusted CA (PEM) for DICOM TLS, or null for plain DICOM.</param>
+    public static async Task<OrthancServer> StartAsync(
+        string directory, string aeTitle, IEnumerable<(string AETitle, int Port)> modalities, (string Cert, string Key, string Ca)? tls = null)
+    {
+        EnsureInstalled();
+        int httpPort = FreePort.Next();
+        int dicomPort = FreePort.Next();
+        string storage = Directory.CreateDirectory(Path.Combine(directory, "db")).FullName;
+        var modalityTable = new JsonObject();
+        foreach ((string ae, int port) in modalities)
+        {
+            modalityTable[ae] = new JsonObject { ["AET"] = ae, ["Host"] = "127.0.0.1", ["Port"] = port };
+        }
+
+        var config = new JsonObject
+        {
+            ["Name"] = "gateway-interop",
+            ["StorageDirectory"] = storage,
+            ["IndexDirectory"] = storage,
+            ["StorageCompression"] = false,
+            ["Plugins"] = new JsonArray(DicomWebPlugin),
+            ["HttpServerEnabled"] = true,
+            ["HttpPort"] = httpPort,
+            ["RemoteAccessAllowed"] = false,
+            ["AuthenticationEnabled"] = false,
+            ["OrthancExplorerEnabled"] = false,
+            ["DicomServerEnabled"] = true,
+            ["DicomAet"] = aeTitle,
+            ["DicomPort"] = dicomPort,
+            ["DicomCheckCalledAet"] = true,
+            ["DicomAlwaysAllowEcho"] = true,
+            ["DicomAlwaysAllowStore"] = true,
+            ["DicomAlwaysAllowFind"] = true,
+            ["DicomAlwaysAllowMove"] = true,
+            ["DicomAlwaysAllowGet"] = true,
+            ["DicomScpTimeout"] = 30,
+            ["SaveJobs"] = false,
+            ["DicomModalities"] = modalityTable,
+            ["DicomWeb"] = new JsonObject { ["Enable"] = true, ["Root"] = "/dicom-web/" },
+        };
+        if (tls is { } t)
+        {
+            config["DicomTlsEnabled"] = true;
+            config["DicomTlsCertificate"] = t.Cert;
+            config["DicomTlsPrivateKey"] = t.Key;
+            config["DicomTlsTrustedCertificates"] = t.Ca;
+            config["DicomTlsRemoteCertificateRequired"] = true;
+        }
+
+        string file = Path.Combine(directory, "orthanc.json");
+        await File.WriteAllTextAsync(file, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        BackgroundTool process = await BackgroundTool.StartAsync(Executable, dicomPort, file);
+        var server = new OrthancServer(process, httpPort, dicomPort, aeTitle);
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                using HttpResponseMessage response = await server.Http.GetAsync("system");
+                if (response.IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < end)
+            {
+            }
+
+            if (DateTime.UtcNow > end)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException($"Orthanc's REST API did not answer within 15 s:{Environment.NewLine}{process.Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The SOP Instance UIDs of every instance Orthanc holds.</summary>
+    public async Task<IReadOnlyList<string>> InstanceUidsAsync()
+    {
+        JsonArray ids = (await Http.GetFromJsonAsync<JsonArray>("instances"))!;
+        var uids = new List<string>();
+        foreach (JsonNode? id in ids)
+        {
+            JsonObject tags = (await Http.GetFromJsonAsync<JsonObject>($"instances/{id}/simplified-tags"))!;
+            uids.Add((string)tags["SOPInstanceUID"]!);
+        }
+
+        uids.Sort(StringComparer.Ordinal);
+        return uids;
+    }
+
+    /// <summary>The stored file of the instance with <paramref name="sopInstanceUid"/>, as Orthanc serves it.</summary>
+    public async Task<byte[]> InstanceFileAsync(string sopInstanceUid)
+    {
+        using var content = JsonContent.Create(new JsonObject { ["Level"] = "Instance", ["Query"] = new JsonObject { ["SOPInstanceUID"] = sopInstanceUid } });
+        using HttpResponseMessage found = await Http.PostAsync("tools/find", content);
+        found.EnsureSuccessStatusCode();
+        JsonArray ids = (await found.Content.ReadFromJsonAsync<JsonArray>())!;
+        Assert.Single(ids);
+        return await Http.GetByteArrayAsync($"instances/{ids[0]}/file");
+    }
+
+    public string PortText => DicomPort.ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _process.DisposeAsync();
+    }
+}
