@@ -34,4 +34,14 @@ public sealed record AssociationOptions
 
     /// <summary>The largest data set held in memory for C-FIND identifiers and responses. Default 4 MiB.</summary>
     public int MaxIdentifierLength { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Responses (C-FIND matches, C-MOVE/C-GET progress) queued for a caller that reads more slowly than the peer
+    /// answers; beyond this the association stops reading until the caller catches up. Default 64.
+    /// </summary>
+    /// <remarks>
+    /// While a queue is full no other message of the association is read either: a caller must not wait, in the middle
+    /// of reading one request's responses, for another request on the same association.
+    /// </remarks>
+    public int MaxQueuedResponses { get; init; } = 64;
 }

@@ -279,7 +279,7 @@ public sealed partial class DicomAssociation
                 MemoryStream bytes = _responseDataSet;
                 _responseDataSet = null;
                 DicomDataset dataSet = await DecodeDataSetAsync(bytes, dataContext, cancellationToken).ConfigureAwait(false);
-                DeliverResponse(command, dataSet);
+                await DeliverResponseAsync(command, dataSet, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -296,7 +296,7 @@ public sealed partial class DicomAssociation
             }
             else
             {
-                DeliverResponse(command, null);
+                await DeliverResponseAsync(command, null, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -361,7 +361,7 @@ public sealed partial class DicomAssociation
         }
     }
 
-    private void DeliverResponse(DimseCommand command, DicomDataset? dataSet)
+    private async ValueTask DeliverResponseAsync(DimseCommand command, DicomDataset? dataSet, CancellationToken cancellationToken)
     {
         if (!_pending.TryGetValue(command.MessageIdBeingRespondedTo, out PendingRequest? pending))
         {
@@ -384,7 +384,7 @@ public sealed partial class DicomAssociation
             _pending.TryRemove(command.MessageIdBeingRespondedTo, out _);
         }
 
-        pending.Deliver(response);
+        await pending.DeliverAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<DicomDataset> DecodeDataSetAsync(MemoryStream bytes, NegotiatedPresentationContext context, CancellationToken cancellationToken)

@@ -127,7 +127,7 @@ public sealed partial class DicomAssociation
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(command);
         ushort id = command.MessageId;
-        var pending = new PendingRequest(id, context);
+        var pending = new PendingRequest(id, context, Options.MaxQueuedResponses);
         if (!_pending.TryAdd(id, pending))
         {
             throw new InvalidOperationException($"Message ID {id} is already outstanding.");
@@ -193,6 +193,9 @@ public sealed partial class DicomAssociation
                 // is dropped rather than taken for a protocol violation.
                 _abandoned.TryAdd(id, 0);
             }
+
+            // Releases a delivery waiting for room in the queue, so that the receive loop goes on.
+            pending.Abandon();
         }
     }
 

@@ -34,6 +34,52 @@ public sealed class DimseServiceDispatcherTests
     }
 
     [Fact]
+    public async Task Find_SlowReaderWithASmallResponseQueue_HoldsTheServerBackAndStillGetsEveryMatchInOrder()
+    {
+        // 1000 matches of 64 KiB (64 MiB): far more than loopback socket buffers hold, so only the client's reading
+        // can let the server go on; a client that queued every response would let the server run to the end.
+        var find = new FakeFind(matches: 1000, blockAfter: int.MaxValue) { Padding = 64 * 1024 };
+        await using TestServer server = await TestServer.StartAsync(find: find);
+        await using DicomAssociation association = await server.ConnectAsync(
+            TestServer.Request(TestPdus.StudyRootFind), AssociationOptions.Default with { MaxQueuedResponses = 4 });
+
+        await using IAsyncEnumerator<DimseResponse> responses = association.FindAsync(TestPdus.StudyRootFind, StudyQuery()).GetAsyncEnumerator();
+        Assert.True(await responses.MoveNextAsync());
+        int yielded = await SettledAsync(() => find.Yielded);
+        var patients = new List<string?> { responses.Current.DataSet!.GetString(DicomTags.PatientID) };
+        DimseResponse last = responses.Current;
+        while (await responses.MoveNextAsync())
+        {
+            last = responses.Current;
+            patients.Add(last.DataSet?.GetString(DicomTags.PatientID));
+        }
+
+        Assert.True(yielded < 1000, $"the server yielded {yielded} of 1000 matches while the client read one");
+        Assert.Equal([.. Enumerable.Range(0, 1000).Select(i => $"P{i}"), null], patients);
+        Assert.Equal(DimseStatus.Success, last.Status);
+        await association.ReleaseAsync();
+    }
+
+    [Fact]
+    public async Task Find_ReaderStopsEarlyWhileTheQueueIsFull_TheAssociationGoesOn()
+    {
+        var find = new FakeFind(matches: 300, blockAfter: int.MaxValue) { Padding = 16 * 1024 };
+        await using TestServer server = await TestServer.StartAsync(find: find);
+        await using DicomAssociation association = await server.ConnectAsync(
+            TestServer.Request(TestPdus.Verification, TestPdus.StudyRootFind), AssociationOptions.Default with { MaxQueuedResponses = 2 });
+
+        await foreach (DimseResponse response in association.FindAsync(TestPdus.StudyRootFind, StudyQuery()))
+        {
+            await SettledAsync(() => find.Yielded);
+            break;
+        }
+
+        // The rest of the answer is dropped as it arrives; the association is then free for the next request.
+        Assert.Equal(DimseStatus.Success, await association.EchoAsync());
+        await association.ReleaseAsync();
+    }
+
+    [Fact]
     public async Task Find_ClientCancelsMidway_SendsCCancelAndFinalStatusIsCancel()
     {
         var find = new FakeFind(matches: 10_000, blockAfter: 20);
@@ -234,6 +280,19 @@ public sealed class DimseServiceDispatcherTests
         await association.ReleaseAsync();
     }
 
+    // Waits until a counter stops moving for 200 ms (at most 10 s) and returns it.
+    private static async Task<int> SettledAsync(Func<int> counter)
+    {
+        int last = -1;
+        for (int i = 0; i < 50 && counter() != last; i++)
+        {
+            last = counter();
+            await Task.Delay(200);
+        }
+
+        return counter();
+    }
+
     private static DicomDataset StudyQuery() => new DicomDataset()
         .SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "STUDY")
         .SetString(DicomTags.PatientID, DicomVR.LO, "TEST-1")
@@ -250,6 +309,9 @@ public sealed class DimseServiceDispatcherTests
 
         public DimseStatus? FailWith { get; init; }
 
+        /// <summary>Length of a Study Description (UT) added to each match, to make matches big.</summary>
+        public int Padding { get; init; }
+
         public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             LastQuery = request.Identifier;
@@ -262,9 +324,15 @@ public sealed class DimseServiceDispatcherTests
                 }
 
                 Yielded++;
-                yield return new DicomDataset()
+                var match = new DicomDataset()
                     .SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "STUDY")
                     .SetString(DicomTags.PatientID, DicomVR.LO, $"P{i}");
+                if (Padding > 0)
+                {
+                    match.SetString(DicomTags.StudyDescription, DicomVR.UT, new string('x', Padding));
+                }
+
+                yield return match;
             }
 
             if (FailWith is { } status)
