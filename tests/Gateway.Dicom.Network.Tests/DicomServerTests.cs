@@ -124,6 +124,59 @@ public sealed class DicomServerTests
     }
 
     [Fact]
+    public async Task StoreNamingAnotherSopClassThanItsContext_IsRefused0122AndNothingIsStored()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        await using FakePeer peer = await FakePeer.ConnectAsync(server.EndPoint);
+        await peer.AssociateAsync();
+        var store = new DimseCommand(StoreRequest("1.2.3.4.5").Dataset) { AffectedSopClassUid = DicomUids.MRImageStorage.Value };
+
+        await peer.SendCommandAsync(3, store);
+        await peer.SendAsync(new DataTransferPdu([new PresentationDataValue(3, IsCommand: false, IsLast: true, SmallDataSet())]));
+        (DimseCommand response, _, _) = await peer.ReceiveMessageAsync();
+        await peer.SendCommandAsync(1, Echo(2));
+        (DimseCommand echo, _, _) = await peer.ReceiveMessageAsync();
+
+        Assert.Equal(DimseCommandField.CStoreResponse, response.CommandField);
+        Assert.Equal(DimseStatus.SopClassNotSupported, response.Status);
+        Assert.Equal("Affected SOP Class is not that of presentation context 3", response.ErrorComment);
+        Assert.Equal(DimseStatus.Success, echo.Status);
+        Assert.Empty(Directory.GetFiles(server.Store.Path));
+    }
+
+    [Fact]
+    public async Task EchoNamingAStorageSopClass_IsRefused0122()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        await using FakePeer peer = await FakePeer.ConnectAsync(server.EndPoint);
+        await peer.AssociateAsync();
+
+        await peer.SendCommandAsync(1, new DimseCommand(Echo(1).Dataset) { AffectedSopClassUid = TestPdus.CTImageStorage });
+        (DimseCommand response, _, _) = await peer.ReceiveMessageAsync();
+
+        Assert.Equal(DimseCommandField.CEchoResponse, response.CommandField);
+        Assert.Equal(DimseStatus.SopClassNotSupported, response.Status);
+    }
+
+    [Fact]
+    public async Task StoreByARequesterThatGaveUpItsScuRole_IsRefused0124()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        await using FakePeer peer = await FakePeer.ConnectAsync(server.EndPoint);
+        AssociateRequestPdu rq = TestPdus.Request("GATEWAY", "FAKE");
+        rq = rq with { UserInformation = rq.UserInformation with { RoleSelections = [new RoleSelection(TestPdus.CTImageStorage, ScuRole: false, ScpRole: true)] } };
+        AssociateAcceptPdu ac = await peer.AssociateAsync(rq);
+        Assert.Equal(new RoleSelection(TestPdus.CTImageStorage, false, true), Assert.Single(ac.UserInformation.RoleSelections));
+
+        await peer.SendCommandAsync(3, StoreRequest("1.2.3.4.6"));
+        await peer.SendAsync(new DataTransferPdu([new PresentationDataValue(3, IsCommand: false, IsLast: true, SmallDataSet())]));
+        (DimseCommand response, _, _) = await peer.ReceiveMessageAsync();
+
+        Assert.Equal(DimseStatus.NotAuthorized, response.Status);
+        Assert.Empty(Directory.GetFiles(server.Store.Path));
+    }
+
+    [Fact]
     public async Task DataSetFragmentWithoutCommand_AbortsUnexpectedParameter()
     {
         await using TestServer server = await TestServer.StartAsync();
@@ -426,6 +479,9 @@ public sealed class DicomServerTests
         AffectedSopInstanceUid = instanceUid,
         HasDataSet = true,
     };
+
+    // An explicit VR LE data set holding one SOP Instance UID: what follows a C-STORE command in these tests.
+    private static byte[] SmallDataSet() => [0x08, 0x00, 0x18, 0x00, (byte)'U', (byte)'I', 0x0A, 0x00, .. "1.2.3.4.5\0"u8];
 
     internal static DimseCommand Echo(ushort messageId) => new(new DicomDataset())
     {

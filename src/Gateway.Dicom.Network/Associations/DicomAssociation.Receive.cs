@@ -335,7 +335,68 @@ public sealed partial class DicomAssociation
         _currentRequestCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _currentRequestMessageId = command.MessageId;
         var request = new DimseRequest(this, command, context, dataSet);
-        _currentRequest = RunHandlerAsync(request, _currentRequestCancellation.Token);
+        (DimseStatus Status, string Comment)? refusal = CheckRequest(command, context);
+        _currentRequest = refusal is { } r
+            ? RefuseAsync(request, r.Status, r.Comment, _currentRequestCancellation.Token)
+            : RunHandlerAsync(request, _currentRequestCancellation.Token);
+    }
+
+    // PS3.7 9.1 / PS3.8 9.3.2.2.2: a request must name the SOP class of the presentation context it travels on, and its
+    // sender must hold the role that invokes it there (the requester is SCU unless role selection said otherwise; the
+    // acceptor invokes only where the requester took the SCP role, as for C-GET's C-STOREs). Checked before any handler
+    // sees the request, so that what policy approved at negotiation is what gets served.
+    private (DimseStatus Status, string Comment)? CheckRequest(DimseCommand command, NegotiatedPresentationContext context)
+    {
+        bool senderMayInvoke = IsRequester ? context.RequesterIsScp : context.RequesterIsScu;
+        if (!senderMayInvoke)
+        {
+            LogRoleRefused(_logger, Id, command.CommandField, context.Id);
+            return (DimseStatus.NotAuthorized, $"no SCU role for this SOP class on presentation context {context.Id}");
+        }
+
+        string? sopClass = command.AffectedSopClassUid;
+        if (sopClass is not null && sopClass != context.AbstractSyntax)
+        {
+            LogSopClassRefused(_logger, Id, command.CommandField, context.Id);
+            return (DimseStatus.SopClassNotSupported, $"Affected SOP Class is not that of presentation context {context.Id}");
+        }
+
+        return null;
+    }
+
+    private async Task RefuseAsync(DimseRequest request, DimseStatus status, string comment, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            if (request.DataSet is not null)
+            {
+                await request.DataSet.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            }
+
+            var response = new DimseCommand(new Model.DicomDataset())
+            {
+                CommandField = (DimseCommandField)((ushort)request.Command.CommandField | 0x8000),
+                MessageIdBeingRespondedTo = request.Command.MessageId,
+                AffectedSopClassUid = request.Command.AffectedSopClassUid ?? request.PresentationContext.AbstractSyntax,
+                AffectedSopInstanceUid = request.Command.AffectedSopInstanceUid,
+                HasDataSet = false,
+                Status = status,
+                ErrorComment = comment,
+            };
+            await request.RespondAsync(response, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The association ended while the refused data set was still arriving.
+        }
+        finally
+        {
+            if (request.DataSet is not null)
+            {
+                await request.DataSet.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task RunHandlerAsync(DimseRequest request, CancellationToken cancellationToken)
@@ -417,6 +478,12 @@ public sealed partial class DicomAssociation
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Association {AssociationId}: C-CANCEL for message {MessageId}")]
     private static partial void LogCancel(ILogger logger, Guid associationId, ushort messageId);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Association {AssociationId}: {CommandField} refused: the sender holds no role to invoke it on presentation context {ContextId}")]
+    private static partial void LogRoleRefused(ILogger logger, Guid associationId, DimseCommandField commandField, byte contextId);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Association {AssociationId}: {CommandField} refused: its Affected SOP Class is not the abstract syntax of presentation context {ContextId}")]
+    private static partial void LogSopClassRefused(ILogger logger, Guid associationId, DimseCommandField commandField, byte contextId);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Error, Message = "Association {AssociationId}: the handler of {CommandField} failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, Guid associationId, DimseCommandField commandField);
