@@ -71,7 +71,7 @@ public static class DicomClient
     {
         var validator = new DicomTlsValidator(tls);
         X509Certificate2 certificate = tls.LoadCertificate();
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new ReadAheadStream(inner), leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = host,

@@ -183,7 +183,7 @@ public sealed partial class DicomServer : IAsyncDisposable
 
     private async Task<Stream> AuthenticateAsync(Stream inner, DicomTlsOptions tls, EndPoint? remote, CancellationToken stopping)
     {
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new ReadAheadStream(inner), leaveInnerStreamOpen: false);
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificate = _certificate,

@@ -28,53 +28,121 @@ public static class DicomStoreSender
             string sopInstance = file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID)
                 ?? throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, 0, DicomTags.MediaStorageSOPInstanceUID, "the file has no Media Storage SOP Instance UID");
 
-            NegotiatedPresentationContext context = ChooseContext(association, sopClass, file.TransferSyntax)
-                ?? throw new InvalidOperationException($"No accepted presentation context can carry {sopClass} in {file.TransferSyntax}.");
-
-            var command = new DimseCommand(new Model.DicomDataset())
-            {
-                CommandField = DimseCommandField.CStoreRequest,
-                MessageId = association.NextMessageId(),
-                AffectedSopClassUid = sopClass,
-                AffectedSopInstanceUid = sopInstance,
-                Priority = DimsePriority.Medium,
-                HasDataSet = true,
-                MoveOriginatorAETitle = moveOriginatorAETitle,
-                MoveOriginatorMessageId = moveOriginatorMessageId,
-            };
-
-            Stream source;
-            Task? transcoding = null;
-            if (context.TransferSyntax.Equals(file.TransferSyntax))
+            if (ChooseContext(association, sopClass, file.TransferSyntax) is { } context && context.TransferSyntax.Equals(file.TransferSyntax))
             {
                 // Same syntax: send the encoded data set exactly as stored.
                 var raw = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                raw.Seek(file.DatasetOffset, SeekOrigin.Begin);
-                source = raw;
-            }
-            else
-            {
-                var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
-                source = pipe.Reader.AsStream();
-                transcoding = TranscodeAsync(file.Reader, pipe.Writer, context.TransferSyntax, cancellationToken);
-            }
-
-            await using (source.ConfigureAwait(false))
-            {
-                DimseResponse? final = null;
-                await foreach (DimseResponse response in association.SendRequestAsync(context, command, null, source, cancellationToken).ConfigureAwait(false))
+                await using (raw.ConfigureAwait(false))
                 {
-                    final = response;
+                    raw.Seek(file.DatasetOffset, SeekOrigin.Begin);
+                    return await SendAsync(association, context, sopClass, sopInstance, raw, null, moveOriginatorAETitle, moveOriginatorMessageId, cancellationToken).ConfigureAwait(false);
                 }
-
-                if (transcoding is not null)
-                {
-                    await transcoding.ConfigureAwait(false);
-                }
-
-                return final ?? throw new DicomAssociationAbortedException("the association ended before the C-STORE response");
             }
+
+            return await StoreAsync(association, sopClass, sopInstance, file.TransferSyntax, file.Reader, moveOriginatorAETitle, moveOriginatorMessageId, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Sends one data set read from a stream (an archive object, a sub-operation being relayed) and returns the peer's
+    /// C-STORE status: as it is when a context accepts its transfer syntax, re-encoded on the fly otherwise.
+    /// </summary>
+    /// <param name="association">The association to send on.</param>
+    /// <param name="sopClass">The SOP Class UID.</param>
+    /// <param name="sopInstance">The SOP Instance UID.</param>
+    /// <param name="syntax">The transfer syntax <paramref name="dataSet"/> is encoded in.</param>
+    /// <param name="dataSet">The encoded data set (no File Meta Information), read to its end.</param>
+    /// <param name="moveOriginatorAETitle">For a C-MOVE sub-operation: the AE title that asked for the move.</param>
+    /// <param name="moveOriginatorMessageId">For a C-MOVE sub-operation: the C-MOVE's message ID.</param>
+    /// <param name="cancellationToken">Stops the transfer.</param>
+    /// <exception cref="InvalidOperationException">No presentation context can carry the data set.</exception>
+    public static async Task<DimseResponse> StoreAsync(
+        DicomAssociation association,
+        string sopClass,
+        string sopInstance,
+        DicomTransferSyntax syntax,
+        Stream dataSet,
+        string? moveOriginatorAETitle = null,
+        ushort? moveOriginatorMessageId = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        ArgumentNullException.ThrowIfNull(sopClass);
+        ArgumentNullException.ThrowIfNull(sopInstance);
+        ArgumentNullException.ThrowIfNull(syntax);
+        ArgumentNullException.ThrowIfNull(dataSet);
+        NegotiatedPresentationContext context = ChooseContext(association, sopClass, syntax)
+            ?? throw new InvalidOperationException($"No accepted presentation context can carry {sopClass} in {syntax}.");
+        if (context.TransferSyntax.Equals(syntax))
+        {
+            return await SendAsync(association, context, sopClass, sopInstance, dataSet, null, moveOriginatorAETitle, moveOriginatorMessageId, cancellationToken).ConfigureAwait(false);
+        }
+
+        Stream input = syntax.IsDeflated ? new DeflateStream(dataSet, CompressionMode.Decompress, leaveOpen: true) : dataSet;
+        var reader = new DicomStreamReader(input, syntax.Encoding, leaveOpen: !syntax.IsDeflated);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await StoreAsync(association, sopClass, sopInstance, syntax, reader, moveOriginatorAETitle, moveOriginatorMessageId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Re-encodes what the reader yields into the transfer syntax of a context that accepts the SOP class.
+    private static async Task<DimseResponse> StoreAsync(
+        DicomAssociation association,
+        string sopClass,
+        string sopInstance,
+        DicomTransferSyntax syntax,
+        DicomStreamReader reader,
+        string? moveOriginatorAETitle,
+        ushort? moveOriginatorMessageId,
+        CancellationToken cancellationToken)
+    {
+        NegotiatedPresentationContext context = ChooseContext(association, sopClass, syntax)
+            ?? throw new InvalidOperationException($"No accepted presentation context can carry {sopClass} in {syntax}.");
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+        Stream source = pipe.Reader.AsStream();
+        await using (source.ConfigureAwait(false))
+        {
+            Task transcoding = TranscodeAsync(reader, pipe.Writer, context.TransferSyntax, cancellationToken);
+            return await SendAsync(association, context, sopClass, sopInstance, source, transcoding, moveOriginatorAETitle, moveOriginatorMessageId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<DimseResponse> SendAsync(
+        DicomAssociation association,
+        NegotiatedPresentationContext context,
+        string sopClass,
+        string sopInstance,
+        Stream source,
+        Task? transcoding,
+        string? moveOriginatorAETitle,
+        ushort? moveOriginatorMessageId,
+        CancellationToken cancellationToken)
+    {
+        var command = new DimseCommand(new Model.DicomDataset())
+        {
+            CommandField = DimseCommandField.CStoreRequest,
+            MessageId = association.NextMessageId(),
+            AffectedSopClassUid = sopClass,
+            AffectedSopInstanceUid = sopInstance,
+            Priority = DimsePriority.Medium,
+            HasDataSet = true,
+            MoveOriginatorAETitle = moveOriginatorAETitle,
+            MoveOriginatorMessageId = moveOriginatorMessageId,
+        };
+
+        DimseResponse? final = null;
+        await foreach (DimseResponse response in association.SendRequestAsync(context, command, null, source, cancellationToken).ConfigureAwait(false))
+        {
+            final = response;
+        }
+
+        if (transcoding is not null)
+        {
+            await transcoding.ConfigureAwait(false);
+        }
+
+        return final ?? throw new DicomAssociationAbortedException("the association ended before the C-STORE response");
     }
 
     /// <summary>The accepted context for the SOP class whose syntax is the file's, else one that can be converted to.</summary>

@@ -25,4 +25,8 @@ public sealed class SubOperationSender
     /// <summary>Sends one file; the requester must have accepted the SCP role for its SOP class.</summary>
     public Task<DimseResponse> StoreFileAsync(string path, CancellationToken cancellationToken) =>
         DicomStoreSender.StoreFileAsync(Association, path, null, null, cancellationToken);
+
+    /// <summary>Sends one data set read from a stream (see <see cref="DicomStoreSender.StoreAsync(DicomAssociation, string, string, DicomTransferSyntax, Stream, string?, ushort?, CancellationToken)"/>).</summary>
+    public Task<DimseResponse> StoreAsync(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken cancellationToken) =>
+        DicomStoreSender.StoreAsync(Association, sopClass, sopInstance, syntax, dataSet, null, null, cancellationToken);
 }

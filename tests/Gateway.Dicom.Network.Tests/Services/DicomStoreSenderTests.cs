@@ -132,6 +132,53 @@ public sealed class DicomStoreSenderTests
         Assert.Equal(stored.Order(), Directory.GetFiles(server.Store.Path).Select(Path.GetFileNameWithoutExtension).Order());
     }
 
+    [Fact]
+    public async Task StoreAsync_DataSetStreamInAnAcceptedSyntax_IsSentAsItIs()
+    {
+        using var source = new TempDirectory();
+        string file = await TestFiles.CreateAsync(source.File("ct.dcm"), TestPdus.CTImageStorage, InstanceUid, 300_000);
+        byte[] dataSet = await TestFiles.DatasetBytesAsync(file);
+        await using TestServer server = await TestServer.StartAsync();
+        await using DicomAssociation association = await server.ConnectAsync(TestServer.Request(TestPdus.CTImageStorage));
+
+        DimseResponse response = await DicomStoreSender.StoreAsync(
+            association, TestPdus.CTImageStorage, InstanceUid, DicomTransferSyntax.ExplicitVRLittleEndian, new Gateway.Dicom.Tests.Support.NonSeekableStream(dataSet, 7000));
+
+        Assert.Equal(DimseStatus.Success, response.Status);
+        string stored = Path.Combine(server.Store.Path, InstanceUid + ".dcm");
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, await TestFiles.SyntaxAsync(stored));
+        Assert.Equal(dataSet, await TestFiles.DatasetBytesAsync(stored));
+        await association.ReleaseAsync();
+    }
+
+    [Theory]
+    [InlineData("1.2.840.10008.1.2.1")]
+    [InlineData("1.2.840.10008.1.2.1.99")]
+    public async Task StoreAsync_DataSetStreamToAnImplicitOnlyPeer_IsReencodedOnTheFly(string sourceSyntax)
+    {
+        using var source = new TempDirectory();
+        DicomTransferSyntax syntax = DicomTransferSyntax.Parse(sourceSyntax);
+        string file = await TestFiles.CreateAsync(source.File("sc.dcm"), TestPdus.SecondaryCapture, InstanceUid, 60_000, syntax);
+        await using TestServer server = await TestServer.StartAsync();
+        AssociationRequest request = TestServer.Request() with
+        {
+            PresentationContexts = AssociationRequest.PresentationContextsFor([TestPdus.SecondaryCapture], [DicomTransferSyntax.ImplicitVRLittleEndian]),
+        };
+        await using DicomAssociation association = await server.ConnectAsync(request);
+
+        DimseResponse response = await DicomStoreSender.StoreAsync(
+            association, TestPdus.SecondaryCapture, InstanceUid, syntax, new Gateway.Dicom.Tests.Support.NonSeekableStream(await TestFiles.DatasetBytesAsync(file), 5000));
+
+        Assert.Equal(DimseStatus.Success, response.Status);
+        string stored = Path.Combine(server.Store.Path, InstanceUid + ".dcm");
+        Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, await TestFiles.SyntaxAsync(stored));
+        DicomDataset original = await ReadAsync(file);
+        DicomDataset copy = await ReadAsync(stored);
+        Assert.Equal(original.GetString(DicomTags.SOPInstanceUID), copy.GetString(DicomTags.SOPInstanceUID));
+        Assert.Equal(((DicomElement)original[DicomTags.PixelData]!).Value.ToArray(), ((DicomElement)copy[DicomTags.PixelData]!).Value.ToArray());
+        await association.ReleaseAsync();
+    }
+
     private static async Task<DicomDataset> ReadAsync(string path)
     {
         await using DicomFileReader reader = await DicomFileReader.OpenAsync(path);
