@@ -1,0 +1,151 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Host.Configuration;
+
+/// <summary>
+/// Everything the gateway is told (section <c>Gateway</c> of appsettings.json, <c>--config FILE</c>, or environment
+/// variables such as <c>Gateway__Vlan__Port=104</c>). The embedded defaults run on loopback with a development PKI.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Gateway";
+
+    /// <summary>Where the archive, index, audit log, keys and logs live (relative to the working directory).</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The gateway's AE title on both legs and as the calling AE title towards upstreams.</summary>
+    [Required]
+    [RegularExpression(@"^[\x21-\x5B\x5D-\x7E][\x20-\x5B\x5D-\x7E]{0,15}$", ErrorMessage = "an AE title is 1-16 characters of the default repertoire, without backslash or leading space")]
+    public string AETitle { get; set; } = "GATEWAY";
+
+    /// <summary>The device VLAN leg: plain DIMSE for legacy modalities.</summary>
+    public DimseListenerOptions Vlan { get; set; } = new() { Address = "127.0.0.1", Port = 11112 };
+
+    /// <summary>The clinical leg: DIMSE over TLS with mutual authentication.</summary>
+    public DimseListenerOptions Clinical { get; set; } = new() { Address = "127.0.0.1", Port = 2762, Tls = true };
+
+    /// <summary>The HTTPS endpoint (health, metrics; DICOMweb and admin later). Never bound on the VLAN leg.</summary>
+    public HttpsEndpointOptions Https { get; set; } = new();
+
+    /// <summary>Certificates of the TLS legs and of HTTPS.</summary>
+    public TlsFilesOptions Tls { get; set; } = new();
+
+    /// <summary>Upstream systems by name (for example <c>Pacs</c>, <c>Ris</c>).</summary>
+    public Dictionary<string, UpstreamOptions> Upstreams { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Which upstream answers what.</summary>
+    public RoutingOptions Routing { get; set; } = new();
+
+    /// <summary>Devices on the VLAN that may receive (C-MOVE destinations, pushes): AE title to address.</summary>
+    public Dictionary<string, DeviceOptions> Devices { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One DIMSE listener.</summary>
+public sealed class DimseListenerOptions
+{
+    /// <summary>False to turn the leg off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The local address to bind (never 0.0.0.0 by default: a gateway leg belongs to one network).</summary>
+    [Required]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The TCP port.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>TLS with a required client certificate.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>At most this many associations at once on this leg.</summary>
+    [Range(1, 10_000)]
+    public int MaxAssociations { get; set; } = 64;
+
+    /// <summary>New connections accepted per minute from one address.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerMinutePerAddress { get; set; } = 600;
+}
+
+/// <summary>The HTTPS endpoint.</summary>
+public sealed class HttpsEndpointOptions
+{
+    /// <summary>The local address to bind.</summary>
+    [Required]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The TCP port.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 8443;
+}
+
+/// <summary>PEM files for TLS. Empty paths mean the development PKI in <see cref="DevelopmentPkiDirectory"/>.</summary>
+public sealed class TlsFilesOptions
+{
+    /// <summary>The gateway's certificate (server on the clinical leg and HTTPS; client towards upstreams).</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>Its private key (PEM, unencrypted, owner-only permissions).</summary>
+    public string? PrivateKey { get; set; }
+
+    /// <summary>CA certificates that peers' certificates must chain to (not the system store).</summary>
+    public List<string> TrustedCa { get; } = [];
+
+    /// <summary>CRL files (PEM or DER) checked for peers' certificates.</summary>
+    public List<string> Crl { get; } = [];
+
+    /// <summary>Generate a development CA, server and client certificate here on first run when no files are configured.</summary>
+    public bool GenerateDevelopmentPki { get; set; } = true;
+
+    /// <summary>Where the development PKI lives.</summary>
+    public string DevelopmentPkiDirectory { get; set; } = "certs";
+}
+
+/// <summary>An upstream DICOM system (PACS, RIS, Q/R provider).</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>Its AE title.</summary>
+    [Required]
+    public string AETitle { get; set; } = string.Empty;
+
+    /// <summary>Host name or address.</summary>
+    [Required]
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>Port.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 2762;
+
+    /// <summary>Use TLS with our certificate (on by default: the clinical leg is TLS).</summary>
+    public bool Tls { get; set; } = true;
+
+    /// <summary>Seconds to wait for a connection, an association and each response.</summary>
+    [Range(1, 3600)]
+    public int TimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>Which upstream serves which service.</summary>
+public sealed class RoutingOptions
+{
+    /// <summary>Upstream names that receive every instance stored by a device (store-and-forward).</summary>
+    public List<string> ForwardTo { get; } = [];
+
+    /// <summary>Upstream that answers C-FIND (Patient and Study Root) and serves C-MOVE/C-GET.</summary>
+    public string? QueryRetrieve { get; set; }
+
+    /// <summary>Upstream that answers Modality Worklist queries.</summary>
+    public string? Worklist { get; set; }
+}
+
+/// <summary>A device on the VLAN that the gateway sends to.</summary>
+public sealed class DeviceOptions
+{
+    /// <summary>Host name or address on the VLAN.</summary>
+    [Required]
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>Port.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 104;
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using Gateway.Dicom;
+using Gateway.Dicom.Network;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Services;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Host.Dimse;
+
+/// <summary>
+/// The DIMSE listeners of the two legs: plain on the device VLAN, TLS with a required client certificate on the
+/// clinical network, each bound to its own address. Both accept Verification, Patient and Study Root Q/R, Modality
+/// Worklist and storage, and serve them with the same relays.
+/// </summary>
+public sealed partial class DimseListeners(
+    IOptions<GatewayOptions> options,
+    GatewayTls tls,
+    FindRelay find,
+    RetrieveRelay retrieve,
+    ILoggerFactory loggers,
+    IStoreService? store = null) : IHostedService, IAsyncDisposable
+{
+    private static readonly IReadOnlyList<DicomTransferSyntax> CommandSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+    private readonly List<(string Leg, DicomServer Server)> _servers = [];
+    private readonly ILogger _logger = loggers.CreateLogger<DimseListeners>();
+
+    /// <summary>The legs listening, with their bound end points.</summary>
+    public IReadOnlyList<(string Leg, IPEndPoint EndPoint, bool Tls)> EndPoints =>
+        [.. _servers.Select(s => (s.Leg, s.Server.LocalEndPoint!, s.Leg == "clinical"))];
+
+    /// <summary>Associations open on all legs now.</summary>
+    public int ActiveAssociations => _servers.Sum(s => s.Server.ActiveAssociations);
+
+    /// <summary>What this gateway accepts on both legs.</summary>
+    public static AssociationAcceptancePolicy AcceptancePolicy(string aeTitle) => new()
+    {
+        AETitle = aeTitle,
+        RequireCalledAE = true,
+        AcceptAllStorage = true,
+        AbstractSyntaxes = new[]
+        {
+            DicomUids.Verification,
+            DicomUids.PatientRootQueryRetrieveInformationModelFind,
+            DicomUids.PatientRootQueryRetrieveInformationModelMove,
+            DicomUids.PatientRootQueryRetrieveInformationModelGet,
+            DicomUids.StudyRootQueryRetrieveInformationModelFind,
+            DicomUids.StudyRootQueryRetrieveInformationModelMove,
+            DicomUids.StudyRootQueryRetrieveInformationModelGet,
+            DicomUids.ModalityWorklistInformationModelFind,
+        }.ToDictionary(u => u.Value, _ => CommandSyntaxes),
+    };
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        GatewayOptions gateway = options.Value;
+        AssociationAcceptancePolicy policy = AcceptancePolicy(gateway.AETitle);
+        foreach ((string leg, DimseListenerOptions listener) in new[] { ("vlan", gateway.Vlan), ("clinical", gateway.Clinical) })
+        {
+            if (!listener.Enabled)
+            {
+                continue;
+            }
+
+            var serverOptions = new DicomServerOptions
+            {
+                BindAddress = IPAddress.Parse(listener.Address),
+                Port = listener.Port,
+                Tls = listener.Tls ? tls.ServerOptions() : null,
+                MaxAssociations = listener.MaxAssociations,
+                MaxConnectionsPerMinutePerAddress = listener.MaxConnectionsPerMinutePerAddress,
+            };
+            ILogger legLogger = loggers.CreateLogger("Gateway.Dimse." + leg);
+            var server = new DicomServer(serverOptions, policy, () => new DimseServiceDispatcher(store, find, retrieve, legLogger), legLogger);
+            try
+            {
+                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw new GatewayStartupException($"the {leg} leg cannot listen on {listener.Address}:{listener.Port}: {ex.Message}", ex);
+            }
+
+            _servers.Add((leg, server));
+            LogListening(_logger, leg, server.LocalEndPoint!, listener.Tls ? "DIMSE over TLS, client certificate required" : "plain DIMSE");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach ((_, DicomServer server) in _servers)
+        {
+            await server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach ((_, DicomServer server) in _servers)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _servers.Clear();
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "DIMSE {Leg} leg listening on {EndPoint} ({Kind})")]
+    private static partial void LogListening(ILogger logger, string leg, IPEndPoint endPoint, string kind);
+}

@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using Gateway.Dicom;
+using Gateway.Dicom.Model;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Dimse;
+using Gateway.Dicom.Network.Services;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Host.Dimse;
+
+/// <summary>
+/// C-FIND (Patient Root, Study Root) and Modality Worklist queries from devices, relayed to the configured upstream
+/// under the gateway's own AE title; matches stream back as they arrive, a C-CANCEL from the device becomes a C-CANCEL
+/// upstream, and the upstream's failure status is the device's.
+/// </summary>
+public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, ILogger<FindRelay> logger) : IFindService
+{
+    /// <inheritdoc />
+    public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        bool worklist = request.SopClassUid == DicomUids.ModalityWorklistInformationModelFind.Value;
+        string? upstream = worklist ? options.Value.Routing.Worklist : options.Value.Routing.QueryRetrieve;
+        if (upstream is null)
+        {
+            throw new DimseStatusException(DimseStatus.SopClassNotSupported, worklist ? "no worklist upstream is configured" : "no query/retrieve upstream is configured");
+        }
+
+        DicomAssociation association;
+        try
+        {
+            association = await upstreams.ConnectAsync(upstream, [request.SopClassUid], cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUpstreamUnavailable(logger, ex, upstream, request.Association.Id);
+            throw new DimseStatusException(DimseStatus.UnableToProcess, "the upstream is unreachable");
+        }
+
+        await using (association.ConfigureAwait(false))
+        {
+            DimseStatus? final = null;
+            string? comment = null;
+            await foreach (DimseResponse response in association.FindAsync(request.SopClassUid, request.Identifier, cancellationToken).ConfigureAwait(false))
+            {
+                if (response.Status.Category == DimseStatusCategory.Pending)
+                {
+                    if (response.DataSet is { } match)
+                    {
+                        yield return match;
+                    }
+                }
+                else
+                {
+                    final = response.Status;
+                    comment = response.Command.ErrorComment;
+                }
+            }
+
+            await ReleaseQuietlyAsync(association).ConfigureAwait(false);
+            if (final is { Category: DimseStatusCategory.Failure } failure)
+            {
+                throw new DimseStatusException(failure, comment ?? "the upstream refused the query");
+            }
+        }
+    }
+
+    internal static async Task ReleaseQuietlyAsync(DicomAssociation association)
+    {
+        try
+        {
+            await association.ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DicomAssociationAbortedException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // The upstream went away after answering: nothing is lost.
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Upstream {Upstream} unreachable for a query on association {AssociationId}")]
+    private static partial void LogUpstreamUnavailable(ILogger logger, Exception exception, string upstream, Guid associationId);
+}

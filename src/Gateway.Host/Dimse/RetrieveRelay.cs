@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Gateway.Dicom;
+using Gateway.Dicom.Model;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Dimse;
+using Gateway.Dicom.Network.Pdus;
+using Gateway.Dicom.Network.Services;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Host.Dimse;
+
+/// <summary>
+/// C-GET and C-MOVE from devices, served from the configured Q/R upstream by a C-GET of the gateway's own: each
+/// instance the upstream sends is streamed on, without being held whole, to the device's own association (C-GET) or to
+/// the move destination, a VLAN device the configuration knows (C-MOVE). Sub-operation counts are the gateway's: an
+/// instance counts as completed only when the receiving device accepted it.
+/// </summary>
+public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, ILogger<RetrieveRelay> logger) : IRetrieveService
+{
+    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+
+    /// <summary>
+    /// Storage SOP classes proposed upstream for a C-MOVE, whose destination's abilities are not known in advance: the
+    /// image, presentation state, structured report and document classes of the modalities a device VLAN holds,
+    /// including the retired ultrasound classes older carts still send.
+    /// </summary>
+    internal static readonly string[] MoveStorageClasses =
+    [
+        .. new[]
+        {
+            "CTImageStorage", "EnhancedCTImageStorage", "MRImageStorage", "EnhancedMRImageStorage", "UltrasoundImageStorage",
+            "UltrasoundMultiframeImageStorage", "UltrasoundImageStorageRetired", "UltrasoundMultiframeImageStorageRetired",
+            "ComputedRadiographyImageStorage", "DigitalXRayImageStorageForPresentation", "DigitalXRayImageStorageForProcessing",
+            "DigitalMammographyXRayImageStorageForPresentation", "DigitalMammographyXRayImageStorageForProcessing", "BreastTomosynthesisImageStorage",
+            "SecondaryCaptureImageStorage", "MultiframeGrayscaleByteSecondaryCaptureImageStorage", "MultiframeGrayscaleWordSecondaryCaptureImageStorage",
+            "MultiframeTrueColorSecondaryCaptureImageStorage", "XRayAngiographicImageStorage", "EnhancedXAImageStorage", "XRayRadiofluoroscopicImageStorage",
+            "NuclearMedicineImageStorage", "PositronEmissionTomographyImageStorage", "EnhancedPETImageStorage", "RTImageStorage", "RTDoseStorage",
+            "RTStructureSetStorage", "RTPlanStorage", "GrayscaleSoftcopyPresentationStateStorage", "ColorSoftcopyPresentationStateStorage",
+            "BasicTextSRStorage", "EnhancedSRStorage", "ComprehensiveSRStorage", "KeyObjectSelectionDocumentStorage", "XRayRadiationDoseSRStorage",
+            "EncapsulatedPDFStorage", "VLPhotographicImageStorage", "SegmentationStorage", "RawDataStorage", "SpatialRegistrationStorage",
+        }.Select(keyword => DicomUids.All.Single(u => u.Keyword == keyword).Uid.Value),
+    ];
+
+    private delegate Task<DimseResponse> Forward(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RetrieveProgress> GetAsync(QueryRequest request, SubOperationSender sender, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sender);
+
+        // Exactly the storage classes (and syntaxes) the device can take on its own association.
+        PresentationContextProposalSpec[] storage =
+        [
+            .. request.Association.PresentationContexts
+                .Where(pc => pc.IsAccepted && pc.RequesterIsScp)
+                .GroupBy(pc => pc.AbstractSyntax, StringComparer.Ordinal)
+                .Select(g => new PresentationContextProposalSpec(g.Key, [.. g.Select(pc => pc.TransferSyntax).Distinct()]))
+                .Take(120),
+        ];
+        return RelayAsync(request, GetModelFor(request.SopClassUid), storage, sender.StoreAsync, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RetrieveProgress> MoveAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string destination = request.MoveDestination ?? string.Empty;
+        if (!options.Value.Devices.ContainsKey(destination))
+        {
+            throw new DimseStatusException(DimseStatus.MoveDestinationUnknown, "the move destination is not a known device");
+        }
+
+        var associations = new ConcurrentDictionary<string, DicomAssociation>(StringComparer.Ordinal);
+        try
+        {
+            async Task<DimseResponse> ForwardToDestination(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken token)
+            {
+                if (!associations.TryGetValue(sopClass, out DicomAssociation? association) || association.State != AssociationState.Sta6Established)
+                {
+                    DicomTransferSyntax[] syntaxes = syntax.IsEncapsulated ? [syntax, .. Uncompressed] : [.. Uncompressed];
+                    association = await upstreams.ConnectToDeviceAsync(destination, [new PresentationContextProposalSpec(sopClass, syntaxes)], token).ConfigureAwait(false);
+                    associations[sopClass] = association;
+                }
+
+                return await DicomStoreSender.StoreAsync(association, sopClass, sopInstance, syntax, dataSet, request.Association.CallingAE, request.MessageId, token).ConfigureAwait(false);
+            }
+
+            PresentationContextProposalSpec[] storage = [.. MoveStorageClasses.Select(c => new PresentationContextProposalSpec(c, Uncompressed))];
+            await foreach (RetrieveProgress progress in RelayAsync(request, GetModelFor(request.SopClassUid), storage, ForwardToDestination, cancellationToken).ConfigureAwait(false))
+            {
+                yield return progress;
+            }
+        }
+        finally
+        {
+            foreach (DicomAssociation association in associations.Values)
+            {
+                await FindRelay.ReleaseQuietlyAsync(association).ConfigureAwait(false);
+                await association.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // The C-GET information model matching the requested C-MOVE or C-GET model.
+    private static string GetModelFor(string model) =>
+        model == DicomUids.PatientRootQueryRetrieveInformationModelMove.Value || model == DicomUids.PatientRootQueryRetrieveInformationModelGet.Value
+            ? DicomUids.PatientRootQueryRetrieveInformationModelGet.Value
+            : model == DicomUids.StudyRootQueryRetrieveInformationModelMove.Value || model == DicomUids.StudyRootQueryRetrieveInformationModelGet.Value
+                ? DicomUids.StudyRootQueryRetrieveInformationModelGet.Value
+                : throw new DimseStatusException(DimseStatus.SopClassNotSupported, "unsupported retrieve information model");
+
+    private async IAsyncEnumerable<RetrieveProgress> RelayAsync(
+        QueryRequest request,
+        string getModel,
+        IReadOnlyList<PresentationContextProposalSpec> storage,
+        Forward forward,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string upstream = options.Value.Routing.QueryRetrieve
+            ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, "no query/retrieve upstream is configured");
+        var relay = new SubOperationRelay(forward);
+        DicomAssociation association;
+        try
+        {
+            association = await upstreams.ConnectAsync(
+                upstream,
+                [getModel],
+                [.. storage.Select(s => new RoleSelection(s.AbstractSyntax, ScuRole: false, ScpRole: true))],
+                relay,
+                storage,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUpstreamUnavailable(logger, ex, upstream, request.Association.Id);
+            throw new DimseStatusException(DimseStatus.UnableToProcess, "the upstream is unreachable");
+        }
+
+        await using (association.ConfigureAwait(false))
+        {
+            DimseResponse? final = null;
+            await foreach (DimseResponse response in association.GetAsync(getModel, request.Identifier, cancellationToken).ConfigureAwait(false))
+            {
+                if (response.Status.Category == DimseStatusCategory.Pending)
+                {
+                    yield return relay.Progress(response.Command.RemainingSubOperations ?? 1);
+                }
+                else
+                {
+                    final = response;
+                }
+            }
+
+            await FindRelay.ReleaseQuietlyAsync(association).ConfigureAwait(false);
+            if (final is { Status.Category: DimseStatusCategory.Failure } failed && relay.Attempted == 0)
+            {
+                throw new DimseStatusException(failed.Status, failed.Command.ErrorComment ?? "the upstream refused the retrieve");
+            }
+
+            // Sub-operations the upstream reported as failed on its side (it could not send them) count as failed here.
+            int upstreamFailed = final?.Command.FailedSubOperations ?? 0;
+            yield return relay.Final(upstreamFailed, FailedUids(final?.DataSet));
+        }
+    }
+
+    private static IReadOnlyList<string> FailedUids(DicomDataset? identifier) =>
+        identifier?.GetStrings(DicomTags.FailedSOPInstanceUIDList) ?? [];
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Upstream {Upstream} unreachable for a retrieve on association {AssociationId}")]
+    private static partial void LogUpstreamUnavailable(ILogger logger, Exception exception, string upstream, Guid associationId);
+
+    // Serves the upstream's C-STORE sub-operations by forwarding each and answering with the receiver's status.
+    private sealed class SubOperationRelay(Forward forward) : IDimseRequestHandler
+    {
+        private readonly Lock _lock = new();
+        private readonly List<string> _failedUids = [];
+        private int _completed;
+        private int _failed;
+        private int _warning;
+
+        public int Attempted { get; private set; }
+
+        public async Task HandleAsync(DimseRequest request, CancellationToken cancellationToken)
+        {
+            DimseCommand command = request.Command;
+            if (command.CommandField != DimseCommandField.CStoreRequest || request.DataSet is null)
+            {
+                throw new DimseStatusException(DimseStatus.UnrecognizedOperation, "only C-STORE sub-operations are expected here");
+            }
+
+            string sopClass = command.AffectedSopClassUid ?? request.PresentationContext.AbstractSyntax;
+            string sopInstance = command.AffectedSopInstanceUid ?? string.Empty;
+            DimseStatus status;
+            try
+            {
+                DimseResponse response = await forward(sopClass, sopInstance, request.PresentationContext.TransferSyntax, request.DataSet, cancellationToken).ConfigureAwait(false);
+                status = response.Status;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                status = DimseStatus.ProcessingFailure;
+            }
+
+            // Whatever the receiver did not read is drained, so the upstream association stays in step.
+            await request.DataSet.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                Attempted++;
+                switch (status.Category)
+                {
+                    case DimseStatusCategory.Success:
+                        _completed++;
+                        break;
+                    case DimseStatusCategory.Warning:
+                        _warning++;
+                        break;
+                    default:
+                        _failed++;
+                        _failedUids.Add(sopInstance);
+                        break;
+                }
+            }
+
+            var answer = new DimseCommand(new DicomDataset())
+            {
+                CommandField = DimseCommandField.CStoreResponse,
+                MessageIdBeingRespondedTo = command.MessageId,
+                AffectedSopClassUid = sopClass,
+                AffectedSopInstanceUid = sopInstance,
+                HasDataSet = false,
+                Status = status.Category == DimseStatusCategory.Failure ? new DimseStatus(0xA700) : status,
+            };
+            await request.RespondAsync(answer, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public RetrieveProgress Progress(int remaining)
+        {
+            lock (_lock)
+            {
+                return new RetrieveProgress(Math.Max(remaining, 1), _completed, _failed, _warning, [.. _failedUids]);
+            }
+        }
+
+        public RetrieveProgress Final(int upstreamFailed, IReadOnlyList<string> upstreamFailedUids)
+        {
+            lock (_lock)
+            {
+                IEnumerable<string> uids = _failedUids.Concat(upstreamFailedUids.Where(u => !_failedUids.Contains(u, StringComparer.Ordinal)));
+                return new RetrieveProgress(0, _completed, _failed + Math.Max(0, upstreamFailed - _failed), _warning, [.. uids]);
+            }
+        }
+    }
+}

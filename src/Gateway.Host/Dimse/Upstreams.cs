@@ -1,0 +1,91 @@
+using Gateway.Dicom;
+using Gateway.Dicom.Network;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Pdus;
+using Gateway.Host.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Host.Dimse;
+
+/// <summary>Opens associations from the gateway (its own AE title) to a configured upstream or VLAN device.</summary>
+public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, ILoggerFactory loggers)
+{
+    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+
+    /// <summary>The upstream configured under <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidOperationException">No such upstream.</exception>
+    public UpstreamOptions Get(string name) =>
+        options.Value.Upstreams.TryGetValue(name, out UpstreamOptions? upstream)
+            ? upstream
+            : throw new InvalidOperationException($"Gateway:Upstreams has no entry '{name}'.");
+
+    /// <summary>Connects to upstream <paramref name="name"/> proposing <paramref name="abstractSyntaxes"/> in uncompressed syntaxes.</summary>
+    public Task<DicomAssociation> ConnectAsync(
+        string name,
+        IEnumerable<string> abstractSyntaxes,
+        IReadOnlyList<RoleSelection>? roles = null,
+        IDimseRequestHandler? handler = null,
+        IEnumerable<PresentationContextProposalSpec>? extra = null,
+        CancellationToken cancellationToken = default)
+    {
+        UpstreamOptions upstream = Get(name);
+        return ConnectAsync(upstream.AETitle, upstream.Host, upstream.Port, upstream.Tls, TimeSpan.FromSeconds(upstream.TimeoutSeconds), abstractSyntaxes, roles, handler, extra, cancellationToken);
+    }
+
+    /// <summary>Connects to a VLAN device (plain DIMSE) that receives from the gateway.</summary>
+    public Task<DicomAssociation> ConnectToDeviceAsync(string aeTitle, IEnumerable<PresentationContextProposalSpec> contexts, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Devices.TryGetValue(aeTitle, out DeviceOptions? device))
+        {
+            throw new InvalidOperationException($"Gateway:Devices has no entry '{aeTitle}'.");
+        }
+
+        return ConnectAsync(aeTitle, device.Host, device.Port, useTls: false, TimeSpan.FromSeconds(30), [], null, null, contexts, cancellationToken);
+    }
+
+    private async Task<DicomAssociation> ConnectAsync(
+        string calledAE,
+        string host,
+        int port,
+        bool useTls,
+        TimeSpan timeout,
+        IEnumerable<string> abstractSyntaxes,
+        IReadOnlyList<RoleSelection>? roles,
+        IDimseRequestHandler? handler,
+        IEnumerable<PresentationContextProposalSpec>? extra,
+        CancellationToken cancellationToken)
+    {
+        var proposals = new List<PresentationContextProposal>();
+        byte id = 1;
+        foreach (string syntax in abstractSyntaxes)
+        {
+            proposals.Add(new PresentationContextProposal(id, syntax, [.. Uncompressed.Select(t => t.Uid.Value)]));
+            id += 2;
+        }
+
+        foreach (PresentationContextProposalSpec spec in extra ?? [])
+        {
+            proposals.Add(new PresentationContextProposal(id, spec.AbstractSyntax, [.. spec.TransferSyntaxes.Select(t => t.Uid.Value)]));
+            id += 2;
+        }
+
+        var client = new DicomClientOptions
+        {
+            Host = host,
+            Port = port,
+            Tls = useTls ? tls.ClientOptions() : null,
+            Association = AssociationOptions.Default with { ConnectTimeout = timeout, DimseTimeout = timeout, ArtimTimeout = timeout },
+        };
+        var request = new AssociationRequest
+        {
+            CallingAE = options.Value.AETitle,
+            CalledAE = calledAE,
+            PresentationContexts = proposals,
+            RoleSelections = roles ?? [],
+        };
+        return await DicomClient.ConnectAsync(client, request, handler, loggers.CreateLogger("Gateway.Upstream"), cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>One presentation context to propose: an abstract syntax and its transfer syntaxes in our order of preference.</summary>
+public sealed record PresentationContextProposalSpec(string AbstractSyntax, IReadOnlyList<DicomTransferSyntax> TransferSyntaxes);

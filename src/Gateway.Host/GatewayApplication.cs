@@ -1,0 +1,187 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Host.Configuration;
+using Gateway.Host.Dimse;
+using Gateway.Host.Health;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
+using Serilog.Formatting.Compact;
+
+namespace Gateway.Host;
+
+/// <summary>The composition root: configuration, logging, TLS material, DIMSE legs, HTTPS endpoints.</summary>
+public static class GatewayApplication
+{
+    /// <summary>The meter of the gateway's own metrics.</summary>
+    public const string MeterName = "Gateway";
+
+    /// <summary>Builds the application. <c>--config FILE</c> adds a JSON configuration file after appsettings.json.</summary>
+    /// <param name="args">Command-line arguments (configuration overrides as <c>--Gateway:Vlan:Port=104</c>, or <c>--config FILE</c>).</param>
+    /// <param name="configure">Extra configuration (tests), applied last.</param>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        (string? configFile, string[] rest) = ExtractConfigFile(args);
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = Directory.GetCurrentDirectory() });
+
+        // The embedded defaults ship beside the binary and come first: a site's appsettings.json in the working
+        // directory, --config FILE, environment variables (Gateway__Vlan__Port=104) and arguments override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+            builder.Configuration.AddEnvironmentVariables();
+            builder.Configuration.AddCommandLine(rest);
+        }
+
+        configure?.Invoke(builder.Configuration);
+
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        GatewayOptions gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .WriteTo.File(
+                new CompactJsonFormatter(),
+                Path.Combine(dataDirectory, "logs", "gateway-.json"),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 30));
+
+        GatewayTls tls = GatewayTls.Resolve(gateway.Tls, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton<Upstreams>();
+        builder.Services.AddSingleton<FindRelay>();
+        builder.Services.AddSingleton<RetrieveRelay>();
+        builder.Services.AddSingleton<DimseListeners>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DimseListeners>());
+        builder.Services.AddHostedService<StartupBanner>();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"])
+            .AddCheck<UpstreamsHealthCheck>("upstreams", HealthStatus.Degraded, tags: ["ready"]);
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("dicom-gateway"))
+            .WithMetrics(metrics => metrics
+            .AddMeter(MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+        builder.Services.AddSingleton(sp => new GatewayMeters(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<DimseListeners>()));
+
+        // HTTPS only, TLS 1.2 and 1.3, on the clinical side; never on the device VLAN.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(gateway.Https.Address), gateway.Https.Port, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile, tls.PrivateKeyFile);
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            }));
+        });
+
+        WebApplication app = builder.Build();
+        _ = app.Services.GetRequiredService<GatewayMeters>();
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static (string? ConfigFile, string[] Remaining) ExtractConfigFile(string[] args)
+    {
+        var rest = new List<string>();
+        string? config = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config")
+            {
+                config = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--config needs a file");
+            }
+            else if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                config = args[i]["--config=".Length..];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return (config, [.. rest]);
+    }
+}
+
+/// <summary>The gateway's own instruments (meter <see cref="GatewayApplication.MeterName"/>).</summary>
+public sealed class GatewayMeters
+{
+    /// <summary>Creates the instruments.</summary>
+    public GatewayMeters(IMeterFactory factory, DimseListeners listeners)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Meter meter = factory.Create(GatewayApplication.MeterName);
+        meter.CreateObservableGauge("gateway.dimse.associations.active", () => listeners.ActiveAssociations, description: "DIMSE associations open on both legs");
+    }
+}
+
+/// <summary>Prints, once the gateway listens, where devices should point and what goes where.</summary>
+internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, DimseListeners listeners, IOptions<GatewayOptions> options, GatewayTls tls, ILogger<StartupBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(Print);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Print()
+    {
+        GatewayOptions gateway = options.Value;
+        foreach ((string leg, IPEndPoint endPoint, bool isTls) in listeners.EndPoints)
+        {
+            string who = leg == "vlan" ? "Modalities on the device VLAN" : "PACS, RIS and workstations on the clinical network";
+            LogPoint(logger, who, gateway.AETitle, endPoint.Address.ToString(), endPoint.Port, isTls ? "DIMSE over TLS (mutual)" : "plain DIMSE");
+        }
+
+        LogHttps(logger, gateway.Https.Address, gateway.Https.Port);
+        LogRoute(logger, "C-FIND and C-MOVE/C-GET", Describe(gateway, gateway.Routing.QueryRetrieve));
+        LogRoute(logger, "Modality Worklist", Describe(gateway, gateway.Routing.Worklist));
+        LogRoute(logger, "C-STORE (store-and-forward)", gateway.Routing.ForwardTo.Count == 0 ? "nowhere (no upstream configured)" : string.Join(", ", gateway.Routing.ForwardTo.Select(n => Describe(gateway, n))));
+        if (tls.IsDevelopmentPki)
+        {
+            LogDevelopmentPki(logger, Path.GetDirectoryName(tls.CertificateFile)!);
+        }
+    }
+
+    private static string Describe(GatewayOptions gateway, string? name) =>
+        name is null ? "nowhere (no upstream configured)"
+        : gateway.Upstreams.TryGetValue(name, out UpstreamOptions? u) ? $"{name}: {u.AETitle} at {u.Host}:{u.Port} ({(u.Tls ? "TLS" : "plain")})"
+        : $"{name} (not configured)";
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Who}: point them to AE title {AETitle} at {Address} port {Port} ({Kind})")]
+    private static partial void LogPoint(ILogger logger, string who, string aeTitle, string address, int port, string kind);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "HTTPS (health, metrics): https://{Address}:{Port}/healthz/ready")]
+    private static partial void LogHttps(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "{Service} goes to {Destination}")]
+    private static partial void LogRoute(ILogger logger, string service, string destination);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Using the development PKI in {Directory}: for tests only; configure Gateway:Tls for a real site")]
+    private static partial void LogDevelopmentPki(ILogger logger, string directory);
+}
