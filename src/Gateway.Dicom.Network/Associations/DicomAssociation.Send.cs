@@ -78,6 +78,19 @@ public sealed partial class DicomAssociation
         // association instead of leaving it out of step.
         cancellationToken.ThrowIfCancellationRequested();
         CancellationToken lifetime = _lifetime.Token;
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime))
+        {
+            try
+            {
+                await _messageLock.WaitAsync(waiting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                ThrowIfEnded();
+                throw;
+            }
+        }
+
         try
         {
             await _channel.WriteMessagePartAsync(
@@ -104,6 +117,10 @@ public sealed partial class DicomAssociation
             Fail(new DicomAssociationAbortedException("a message could not be sent whole: " + ex.Message, null, ex));
             await _lifetime.CancelAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            _messageLock.Release();
         }
     }
 

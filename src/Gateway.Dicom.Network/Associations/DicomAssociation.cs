@@ -28,6 +28,10 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private readonly ConcurrentDictionary<ushort, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<ushort, byte> _abandoned = new();
     private readonly CancellationTokenSource _lifetime = new();
+
+    // One DIMSE message (command and data set) at a time: PS3.7 and every peer expect a message's fragments
+    // contiguous, so a C-GET's pending response must not land between a C-STORE sub-operation's command and data set.
+    private readonly SemaphoreSlim _messageLock = new(1, 1);
     private readonly TaskCompletionSource _releaseResponse = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiveLoop = Task.CompletedTask;
     private int _nextMessageId;

@@ -78,6 +78,54 @@ public sealed partial class DicomAssociationTests
         }
     }
 
+    [Fact]
+    public async Task SendAsync_MessagesFromConcurrentTasks_NeverInterleaveTheirFragments()
+    {
+        using var acceptor = new FakeAcceptor();
+        (DicomAssociation association, FakePeer peer) = await EstablishWithFakeAcceptorAsync(acceptor);
+        await using (peer)
+        await using (association)
+        {
+            // As a C-GET's pending response sent while a C-STORE sub-operation goes out on the same association: the
+            // command of one message must never land between the command and the data set of another.
+            NegotiatedPresentationContext context = association.PresentationContexts[0];
+            byte[] data = new byte[3000];
+            new Random(5).NextBytes(data);
+            Task<List<DimseCommandField>> receiving = Task.Run(async () =>
+            {
+                var fields = new List<DimseCommandField>();
+                for (int i = 0; i < 400; i++)
+                {
+                    (DimseCommand command, byte[]? dataSet, _) = await peer.ReceiveMessageAsync();
+                    Assert.Equal(command.CommandField == DimseCommandField.CStoreRequest, dataSet is not null);
+                    fields.Add(command.CommandField);
+                }
+
+                return fields;
+            });
+
+            for (int i = 0; i < 200; i++)
+            {
+                using var start = new Barrier(2);
+                Task store = Task.Run(async () =>
+                {
+                    start.SignalAndWait();
+                    await association.SendAsync(context, StoreCommand((ushort)(2 * i + 1)), new MemoryStream(data), CancellationToken.None);
+                });
+                Task echo = Task.Run(async () =>
+                {
+                    start.SignalAndWait();
+                    await association.SendAsync(context, DicomServerTests.Echo((ushort)(2 * i + 2)), (Stream?)null, CancellationToken.None);
+                });
+                await Task.WhenAll(store, echo);
+            }
+
+            List<DimseCommandField> received = await receiving;
+            Assert.Equal(200, received.Count(f => f == DimseCommandField.CStoreRequest));
+            Assert.Equal(200, received.Count(f => f == DimseCommandField.CEchoRequest));
+        }
+    }
+
     private static DimseCommand StoreCommand(ushort messageId) => new(new DicomDataset())
     {
         CommandField = DimseCommandField.CStoreRequest,
