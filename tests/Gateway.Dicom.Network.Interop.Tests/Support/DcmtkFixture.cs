@@ -6,7 +6,10 @@ namespace Gateway.Dicom.Network.Interop.Tests.Support;
 /// </summary>
 public sealed class DcmtkFixture
 {
-    private static readonly string[] Tools = ["echoscu", "storescu", "storescp", "findscu", "movescu", "getscu", "dcmdump"];
+    private static readonly string[] Tools =
+    [
+        "echoscu", "storescu", "storescp", "findscu", "movescu", "getscu", "dcmdump", "dcmqrscp", "wlmscpfs", "dump2dcm", "dcmconv", "dcmcjpeg", "dcmcjpls", "dcmcrle",
+    ];
 
     private static readonly Lazy<string> Check = new(CheckTools, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -32,7 +35,7 @@ public sealed class DcmtkFixture
             catch (InvalidOperationException ex)
             {
                 throw new InvalidOperationException(
-                    $"The Q/R interop tests need DCMTK's {string.Join(", ", Tools)} on PATH; install it with `apt-get install dcmtk`. {ex.Message}", ex);
+                    $"The interop tests need DCMTK's {string.Join(", ", Tools)} on PATH; install it with `apt-get install dcmtk`. {ex.Message}", ex);
             }
 
             if (result.ExitCode != 0 || !result.StandardOutput.Contains(tool, StringComparison.Ordinal))
