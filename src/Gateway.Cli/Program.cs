@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gateway.Cli.Dicom;
+using Gateway.Cli.Policy;
 
 namespace Gateway.Cli;
 
@@ -15,6 +16,7 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         var root = new RootCommand("gatewayctl: operate the DICOM gateway.");
         root.Subcommands.Add(DicomCommands.Create(stdout, stderr));
+        root.Subcommands.Add(PolicyCommands.Create(stdout, stderr));
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)

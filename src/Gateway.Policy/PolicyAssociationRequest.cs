@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace Gateway.Policy;
+
+/// <summary>The facts of an A-ASSOCIATE-RQ that policy decides on: who calls, whom, from where, with which certificate, when.</summary>
+public readonly record struct PolicyAssociationRequest
+{
+    /// <summary>The calling AE title.</summary>
+    public string? CallingAE { get; init; }
+
+    /// <summary>The called AE title (names the service).</summary>
+    public string? CalledAE { get; init; }
+
+    /// <summary>The remote address.</summary>
+    public IPAddress? RemoteAddress { get; init; }
+
+    /// <summary>The TLS client certificate facts, or null on a plain connection.</summary>
+    public PolicyCertificate? Certificate { get; init; }
+
+    /// <summary>When the request arrived.</summary>
+    public DateTimeOffset At { get; init; }
+}
