@@ -18,6 +18,12 @@ public sealed record AssociationAcceptancePolicy
     /// </summary>
     public Func<AssociateRequestPdu, EndPoint?, AssociateRejectPdu?>? Screen { get; init; }
 
+    /// <summary>
+    /// Decides on a request with everything known about the peer (its address and TLS certificate), after
+    /// <see cref="Screen"/>: reject it, or narrow the abstract syntaxes it may use and attach a state to the association.
+    /// </summary>
+    public Func<AssociationAuthorizationContext, AssociationAuthorization>? Authorize { get; init; }
+
     /// <summary>The abstract syntaxes accepted and, for each, the transfer syntaxes in our order of preference.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<DicomTransferSyntax>> AbstractSyntaxes { get; init; } =
         new Dictionary<string, IReadOnlyList<DicomTransferSyntax>>();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Net;
 using System.Net.Security;
 using Gateway.Dicom.Network.Pdus;
@@ -141,7 +142,9 @@ public sealed partial class DicomAssociation
                 return null;
             }
 
-            (AssociateRejectPdu? reject, AssociateAcceptPdu? ac, IReadOnlyList<NegotiatedPresentationContext> contexts) = Negotiate(rq, policy, options, remoteEndPoint);
+            X509Certificate? certificate = (stream as SslStream)?.RemoteCertificate;
+            (AssociateRejectPdu? reject, AssociateAcceptPdu? ac, IReadOnlyList<NegotiatedPresentationContext> contexts, object? authorization) =
+                Negotiate(rq, policy, options, remoteEndPoint, certificate);
             if (reject is not null)
             {
                 LogRejected(log, rq.CallingAE, rq.CalledAE, remoteEndPoint, reject.Describe());
@@ -151,7 +154,10 @@ public sealed partial class DicomAssociation
             }
 
             await channel.WritePduAsync(ac!, cancellationToken).ConfigureAwait(false);
-            var association = new DicomAssociation(stream, channel, false, rq, ac!, contexts, options, handler, remoteEndPoint, (stream as SslStream)?.RemoteCertificate, logger);
+            var association = new DicomAssociation(stream, channel, false, rq, ac!, contexts, options, handler, remoteEndPoint, certificate, logger)
+            {
+                Authorization = authorization,
+            };
             LogEstablished(log, association.Id, rq.CallingAE, rq.CalledAE, contexts.Count(c => c.IsAccepted), contexts.Count);
             association.StartReceiving();
             handedOver = true;
@@ -177,35 +183,42 @@ public sealed partial class DicomAssociation
     }
 
     /// <summary>Decides the answer to an A-ASSOCIATE-RQ under a policy (pure: no I/O).</summary>
-    internal static (AssociateRejectPdu? Reject, AssociateAcceptPdu? Accept, IReadOnlyList<NegotiatedPresentationContext> Contexts) Negotiate(
+    internal static (AssociateRejectPdu? Reject, AssociateAcceptPdu? Accept, IReadOnlyList<NegotiatedPresentationContext> Contexts, object? Authorization) Negotiate(
         AssociateRequestPdu rq,
         AssociationAcceptancePolicy policy,
         AssociationOptions options,
-        EndPoint? remoteEndPoint)
+        EndPoint? remoteEndPoint,
+        X509Certificate? certificate = null)
     {
         if ((rq.ProtocolVersion & 1) == 0)
         {
-            return (AssociateRejectPdu.ProtocolVersionNotSupported(), null, []);
+            return (AssociateRejectPdu.ProtocolVersionNotSupported(), null, [], null);
         }
 
         if (rq.ApplicationContext != AssociatePdu.DicomApplicationContext)
         {
-            return (AssociateRejectPdu.ApplicationContextNotSupported(), null, []);
+            return (AssociateRejectPdu.ApplicationContextNotSupported(), null, [], null);
         }
 
         if (policy.RequireCalledAE && !string.Equals(rq.CalledAE, policy.AETitle, StringComparison.Ordinal))
         {
-            return (AssociateRejectPdu.CalledAETitleNotRecognized(), null, []);
+            return (AssociateRejectPdu.CalledAETitleNotRecognized(), null, [], null);
         }
 
         if (rq.CallingAE.Length == 0)
         {
-            return (AssociateRejectPdu.CallingAETitleNotRecognized(), null, []);
+            return (AssociateRejectPdu.CallingAETitleNotRecognized(), null, [], null);
         }
 
         if (policy.Screen?.Invoke(rq, remoteEndPoint) is { } screened)
         {
-            return (screened, null, []);
+            return (screened, null, [], null);
+        }
+
+        AssociationAuthorization? authorization = policy.Authorize?.Invoke(new AssociationAuthorizationContext(rq, remoteEndPoint, certificate));
+        if (authorization?.Reject is { } refused)
+        {
+            return (refused, null, [], null);
         }
 
         ReadOnlyMemory<byte>? identityResponse = null;
@@ -214,7 +227,7 @@ public sealed partial class DicomAssociation
             byte[]? response = validate(identity);
             if (response is null)
             {
-                return (AssociateRejectPdu.NoReasonGiven(), null, []);
+                return (AssociateRejectPdu.NoReasonGiven(), null, [], null);
             }
 
             if (identity.PositiveResponseRequested)
@@ -242,6 +255,14 @@ public sealed partial class DicomAssociation
             }
 
             IReadOnlyList<DicomTransferSyntax>? accepted = AcceptedSyntaxes(pc.AbstractSyntax, policy);
+            if (accepted is not null && authorization?.AcceptsAbstractSyntax is { } allowed && !allowed(pc.AbstractSyntax))
+            {
+                // Known to us, but not allowed to this peer: a user rejection (PS3.8 9.3.3.2), not "not supported".
+                answers.Add(new PresentationContextAnswer(pc.Id, PresentationContextResult.UserRejection, string.Empty));
+                contexts.Add(new NegotiatedPresentationContext(pc.Id, pc.AbstractSyntax, PresentationContextResult.UserRejection, DicomTransferSyntax.ImplicitVRLittleEndian));
+                continue;
+            }
+
             if (accepted is null)
             {
                 answers.Add(new PresentationContextAnswer(pc.Id, PresentationContextResult.AbstractSyntaxNotSupported, string.Empty));
@@ -287,7 +308,7 @@ public sealed partial class DicomAssociation
                 UserIdentityServerResponse = identityResponse,
             },
         };
-        return (null, ac, contexts);
+        return (null, ac, contexts, authorization?.State);
     }
 
     private static IReadOnlyList<DicomTransferSyntax>? AcceptedSyntaxes(string abstractSyntax, AssociationAcceptancePolicy policy)

@@ -105,6 +105,9 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     /// <summary>The peer's TLS certificate, on a TLS connection that presented one.</summary>
     public X509Certificate? PeerCertificate { get; }
 
+    /// <summary>What <see cref="AssociationAcceptancePolicy.Authorize"/> attached to this association (acceptor side), or null.</summary>
+    public object? Authorization { get; private init; }
+
     /// <summary>The options in force.</summary>
     public AssociationOptions Options { get; }
 

@@ -105,8 +105,8 @@ public sealed partial class DicomAssociationTests
             },
         };
 
-        var (reject, _, _) = DicomAssociation.Negotiate(TestPdus.Request(calling: "EVIL"), policy, AssociationOptions.Default, remote);
-        var (other, _, _) = DicomAssociation.Negotiate(TestPdus.Request(calling: "GOOD"), policy, AssociationOptions.Default, remote);
+        var (reject, _, _, _) = DicomAssociation.Negotiate(TestPdus.Request(calling: "EVIL"), policy, AssociationOptions.Default, remote);
+        var (other, _, _, _) = DicomAssociation.Negotiate(TestPdus.Request(calling: "GOOD"), policy, AssociationOptions.Default, remote);
 
         Assert.Equal(AssociateRejectPdu.TemporaryCongestion(), reject);
         Assert.Null(other);
@@ -273,7 +273,7 @@ public sealed partial class DicomAssociationTests
     {
         var options = new AssociationOptions { Limits = new PduLimits { MaxDataPduLength = 32768 }, ImplementationClassUid = "1.2.3.9", ImplementationVersionName = "TEST_9" };
 
-        var (_, accept, _) = DicomAssociation.Negotiate(TestPdus.Request("GATEWAY", "MODALITY"), Policy, options, null);
+        var (_, accept, _, _) = DicomAssociation.Negotiate(TestPdus.Request("GATEWAY", "MODALITY"), Policy, options, null);
 
         Assert.Equal("GATEWAY", accept!.CalledAE);
         Assert.Equal("MODALITY", accept.CallingAE);
@@ -286,8 +286,53 @@ public sealed partial class DicomAssociationTests
 
     private static (AssociateRejectPdu? Reject, AssociateAcceptPdu? Accept, IReadOnlyList<NegotiatedPresentationContext> Contexts) Negotiate(
         AssociateRequestPdu rq,
-        AssociationAcceptancePolicy? policy = null) =>
-        DicomAssociation.Negotiate(rq, policy ?? Policy, AssociationOptions.Default, null);
+        AssociationAcceptancePolicy? policy = null)
+    {
+        var (reject, accept, contexts, _) = DicomAssociation.Negotiate(rq, policy ?? Policy, AssociationOptions.Default, null);
+        return (reject, accept, contexts);
+    }
+
+    [Fact]
+    public void Negotiate_AuthorizeRejects_SendsItsRejectionWithTheCertificateAndAddressItWasGiven()
+    {
+        var remote = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("192.0.2.7"), 4000);
+        AssociationAuthorizationContext? seen = null;
+        AssociationAcceptancePolicy policy = Policy with
+        {
+            Authorize = context =>
+            {
+                seen = context;
+                return AssociationAuthorization.Rejected(AssociateRejectPdu.CallingAETitleNotRecognized());
+            },
+        };
+
+        var (reject, accept, _, state) = DicomAssociation.Negotiate(TestPdus.Request(calling: "SPOOF"), policy, AssociationOptions.Default, remote);
+
+        Assert.Equal(AssociateRejectPdu.CallingAETitleNotRecognized(), reject);
+        Assert.Null(accept);
+        Assert.Null(state);
+        Assert.Equal(remote, seen?.RemoteEndPoint);
+        Assert.Equal("SPOOF", seen?.Request.CallingAE);
+        Assert.Null(seen?.Certificate);
+    }
+
+    [Fact]
+    public void Negotiate_AuthorizeNarrowsAbstractSyntaxes_OthersAreUserRejectionsAndTheStateIsKept()
+    {
+        object decision = new();
+        AssociationAcceptancePolicy policy = Policy with
+        {
+            Authorize = _ => new AssociationAuthorization { AcceptsAbstractSyntax = uid => uid == TestPdus.Verification, State = decision },
+        };
+
+        var (reject, accept, contexts, state) = DicomAssociation.Negotiate(TestPdus.Request(), policy, AssociationOptions.Default, null);
+
+        Assert.Null(reject);
+        Assert.Same(decision, state);
+        Assert.Equal(PresentationContextResult.Acceptance, accept!.PresentationContexts.Single(p => p.Id == 1).Result);
+        Assert.Equal(PresentationContextResult.UserRejection, accept.PresentationContexts.Single(p => p.Id == 3).Result);
+        Assert.False(contexts.Single(c => c.Id == 3).IsAccepted);
+    }
 
     private static AssociateRequestPdu WithIdentity(AssociateRequestPdu rq, UserIdentityRequest identity) =>
         rq with { UserInformation = rq.UserInformation with { UserIdentity = identity } };
