@@ -65,6 +65,7 @@ public static class GatewayApplication
 
         GatewayTls tls = GatewayTls.Resolve(gateway.Tls, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton<Upstreams>();
         builder.Services.AddSingleton<FindRelay>();
         builder.Services.AddSingleton<RetrieveRelay>();
@@ -96,6 +97,9 @@ public static class GatewayApplication
 
         WebApplication app = builder.Build();
         _ = app.Services.GetRequiredService<GatewayMeters>();
+
+        // An invalid policy stops the gateway before it listens.
+        _ = app.Services.GetRequiredService<Policy.GatewayPolicy>();
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -139,7 +143,7 @@ public sealed class GatewayMeters
 }
 
 /// <summary>Prints, once the gateway listens, where devices should point and what goes where.</summary>
-internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, DimseListeners listeners, IOptions<GatewayOptions> options, GatewayTls tls, ILogger<StartupBanner> logger) : IHostedService
+internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, DimseListeners listeners, IOptions<GatewayOptions> options, GatewayTls tls, Policy.GatewayPolicy policy, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -156,6 +160,12 @@ internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, D
         {
             string who = leg == "vlan" ? "Modalities on the device VLAN" : "PACS, RIS and workstations on the clinical network";
             LogPoint(logger, who, gateway.AETitle, endPoint.Address.ToString(), endPoint.Port, isTls ? "DIMSE over TLS (mutual)" : "plain DIMSE");
+        }
+
+        foreach (Gateway.Policy.Model.ServiceDefinition service in policy.Model.Services.Where(s => s.IsDimse))
+        {
+            string upstream = service.Upstream is { } u ? $"{u.AETitle} at {u.Host}:{u.Port} ({(u.Tls ? "TLS" : "plain")})" : "the configured routing";
+            LogService(logger, service.Name, service.AETitle ?? "?", upstream);
         }
 
         LogHttps(logger, gateway.Https.Address, gateway.Https.Port);
@@ -175,6 +185,9 @@ internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, D
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Who}: point them to AE title {AETitle} at {Address} port {Port} ({Kind})")]
     private static partial void LogPoint(ILogger logger, string who, string aeTitle, string address, int port, string kind);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Service {Service}: devices call AE title {AETitle}; it goes to {Upstream} where the policy allows")]
+    private static partial void LogService(ILogger logger, string service, string aeTitle, string upstream);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "HTTPS (health, metrics): https://{Address}:{Port}/healthz/ready")]
     private static partial void LogHttps(ILogger logger, string address, int port);

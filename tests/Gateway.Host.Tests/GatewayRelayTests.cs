@@ -79,10 +79,10 @@ public sealed class GatewayRelayTests : IDisposable
         });
 
         ToolResult ct = (await ExternalTool.RunAsync(
-            "findscu", [.. gateway.Vlan("CTSCANNER1"), "-v", "-W", "-k", "PatientID", "-k", "AccessionNumber", "-k", "ScheduledProcedureStepSequence[0].Modality=CT", "127.0.0.1", gateway.VlanPortText]))
+            "findscu", [.. gateway.Vlan("CTSCANNER1", "GW_MWL"), "-v", "-W", "-k", "PatientID", "-k", "AccessionNumber", "-k", "ScheduledProcedureStepSequence[0].Modality=CT", "127.0.0.1", gateway.VlanPortText]))
             .EnsureSuccess();
         ToolResult mr = (await ExternalTool.RunAsync(
-            "findscu", [.. gateway.Vlan("MRSCANNER1"), "-v", "-W", "-k", "PatientID", "-k", "ScheduledProcedureStepSequence[0].Modality=MR", "127.0.0.1", gateway.VlanPortText]))
+            "findscu", [.. gateway.Vlan("MRSCANNER1", "GW_MWL"), "-v", "-W", "-k", "PatientID", "-k", "ScheduledProcedureStepSequence[0].Modality=MR", "127.0.0.1", gateway.VlanPortText]))
             .EnsureSuccess();
 
         FindscuOutput items = FindscuOutput.Parse(ct.Output);

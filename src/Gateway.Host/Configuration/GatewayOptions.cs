@@ -20,6 +20,10 @@ public sealed class GatewayOptions
     [RegularExpression(@"^[\x21-\x5B\x5D-\x7E][\x20-\x5B\x5D-\x7E]{0,15}$", ErrorMessage = "an AE title is 1-16 characters of the default repertoire, without backslash or leading space")]
     public string AETitle { get; set; } = "GATEWAY";
 
+    /// <summary>The allowed-flows policy directory (<c>*.yaml</c>, see policies/README.md). No policy, no flow.</summary>
+    [Required]
+    public string PolicyDirectory { get; set; } = "policies";
+
     /// <summary>The device VLAN leg: plain DIMSE for legacy modalities.</summary>
     public DimseListenerOptions Vlan { get; set; } = new() { Address = "127.0.0.1", Port = 11112 };
 

@@ -18,6 +18,7 @@ public sealed partial class DimseListeners(
     GatewayTls tls,
     FindRelay find,
     RetrieveRelay retrieve,
+    Policy.GatewayPolicy policy,
     ILoggerFactory loggers,
     IStoreService? store = null) : IHostedService, IAsyncDisposable
 {
@@ -55,7 +56,8 @@ public sealed partial class DimseListeners(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         GatewayOptions gateway = options.Value;
-        AssociationAcceptancePolicy policy = AcceptancePolicy(gateway.AETitle);
+        // Which called AE titles, calling peers and abstract syntaxes are accepted is the policy's decision.
+        AssociationAcceptancePolicy acceptance = AcceptancePolicy(gateway.AETitle) with { RequireCalledAE = false, Authorize = policy.Authorize };
         foreach ((string leg, DimseListenerOptions listener) in new[] { ("vlan", gateway.Vlan), ("clinical", gateway.Clinical) })
         {
             if (!listener.Enabled)
@@ -72,7 +74,7 @@ public sealed partial class DimseListeners(
                 MaxConnectionsPerMinutePerAddress = listener.MaxConnectionsPerMinutePerAddress,
             };
             ILogger legLogger = loggers.CreateLogger("Gateway.Dimse." + leg);
-            var server = new DicomServer(serverOptions, policy, () => new DimseServiceDispatcher(store, find, retrieve, legLogger), legLogger);
+            var server = new DicomServer(serverOptions, acceptance, () => new DimseServiceDispatcher(store, find, retrieve, legLogger), legLogger);
             try
             {
                 await server.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Gateway.Dicom.Network.Associations;
 using Gateway.Dicom.Network.Dimse;
 using Gateway.Dicom.Network.Services;
 using Gateway.Host.Configuration;
+using Gateway.Policy;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Dimse;
@@ -14,18 +15,16 @@ namespace Gateway.Host.Dimse;
 /// under the gateway's own AE title; matches stream back as they arrive, a C-CANCEL from the device becomes a C-CANCEL
 /// upstream, and the upstream's failure status is the device's.
 /// </summary>
-public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, ILogger<FindRelay> logger) : IFindService
+public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, ILogger<FindRelay> logger) : IFindService
 {
     /// <inheritdoc />
     public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         bool worklist = request.SopClassUid == DicomUids.ModalityWorklistInformationModelFind.Value;
-        string? upstream = worklist ? options.Value.Routing.Worklist : options.Value.Routing.QueryRetrieve;
-        if (upstream is null)
-        {
-            throw new DimseStatusException(DimseStatus.SopClassNotSupported, worklist ? "no worklist upstream is configured" : "no query/retrieve upstream is configured");
-        }
+        policy.Check(request.Association, worklist ? PolicyOperation.Worklist : PolicyOperation.Find, request.SopClassUid);
+        UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, worklist ? options.Value.Routing.Worklist : options.Value.Routing.QueryRetrieve)
+            ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, worklist ? "no worklist upstream is configured" : "no query/retrieve upstream is configured");
 
         DicomAssociation association;
         try
@@ -34,7 +33,7 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogUpstreamUnavailable(logger, ex, upstream, request.Association.Id);
+            LogUpstreamUnavailable(logger, ex, upstream.AETitle, request.Association.Id);
             throw new DimseStatusException(DimseStatus.UnableToProcess, "the upstream is unreachable");
         }
 

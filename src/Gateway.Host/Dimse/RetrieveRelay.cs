@@ -8,6 +8,7 @@ using Gateway.Dicom.Network.Dimse;
 using Gateway.Dicom.Network.Pdus;
 using Gateway.Dicom.Network.Services;
 using Gateway.Host.Configuration;
+using Gateway.Policy;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Host.Dimse;
@@ -18,7 +19,7 @@ namespace Gateway.Host.Dimse;
 /// the move destination, a VLAN device the configuration knows (C-MOVE). Sub-operation counts are the gateway's: an
 /// instance counts as completed only when the receiving device accepted it.
 /// </summary>
-public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, ILogger<RetrieveRelay> logger) : IRetrieveService
+public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, ILogger<RetrieveRelay> logger) : IRetrieveService
 {
     private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
@@ -61,7 +62,16 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
                 .Select(g => new PresentationContextProposalSpec(g.Key, [.. g.Select(pc => pc.TransferSyntax).Distinct()]))
                 .Take(120),
         ];
-        return RelayAsync(request, GetModelFor(request.SopClassUid), storage, sender.StoreAsync, cancellationToken);
+        policy.Check(request.Association, PolicyOperation.Get, request.SopClassUid);
+
+        // Each sub-operation is checked again with its storage class (a flow may allow some classes only).
+        Task<DimseResponse> Forward(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken token)
+        {
+            policy.Check(request.Association, PolicyOperation.Get, sopClass);
+            return sender.StoreAsync(sopClass, sopInstance, syntax, dataSet, token);
+        }
+
+        return RelayAsync(request, GetModelFor(request.SopClassUid), storage, Forward, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -69,6 +79,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
     {
         ArgumentNullException.ThrowIfNull(request);
         string destination = request.MoveDestination ?? string.Empty;
+        policy.Check(request.Association, PolicyOperation.Move, request.SopClassUid, destination);
         if (!options.Value.Devices.ContainsKey(destination))
         {
             throw new DimseStatusException(DimseStatus.MoveDestinationUnknown, "the move destination is not a known device");
@@ -79,6 +90,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
         {
             async Task<DimseResponse> ForwardToDestination(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken token)
             {
+                policy.Check(request.Association, PolicyOperation.Move, sopClass, destination);
                 if (!associations.TryGetValue(sopClass, out DicomAssociation? association) || association.State != AssociationState.Sta6Established)
                 {
                     DicomTransferSyntax[] syntaxes = syntax.IsEncapsulated ? [syntax, .. Uncompressed] : [.. Uncompressed];
@@ -120,7 +132,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
         Forward forward,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string upstream = options.Value.Routing.QueryRetrieve
+        UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, options.Value.Routing.QueryRetrieve)
             ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, "no query/retrieve upstream is configured");
         var relay = new SubOperationRelay(forward);
         DicomAssociation association;
@@ -136,7 +148,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogUpstreamUnavailable(logger, ex, upstream, request.Association.Id);
+            LogUpstreamUnavailable(logger, ex, upstream.AETitle, request.Association.Id);
             throw new DimseStatusException(DimseStatus.UnableToProcess, "the upstream is unreachable");
         }
 

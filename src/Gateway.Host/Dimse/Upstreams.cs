@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Host.Dimse;
 
 /// <summary>Opens associations from the gateway (its own AE title) to a configured upstream or VLAN device.</summary>
-public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, ILoggerFactory loggers)
+public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, ILoggerFactory loggers, Policy.GatewayPolicy? policy = null)
 {
     private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
@@ -18,6 +18,35 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
         options.Value.Upstreams.TryGetValue(name, out UpstreamOptions? upstream)
             ? upstream
             : throw new InvalidOperationException($"Gateway:Upstreams has no entry '{name}'.");
+
+    /// <summary>
+    /// Where a request to <paramref name="calledAE"/> goes: the upstream of the policy's service with that AE title when
+    /// it names one, else the configured upstream <paramref name="routingName"/>; null when neither exists.
+    /// </summary>
+    public UpstreamTarget? Resolve(string calledAE, string? routingName)
+    {
+        if (policy?.ServiceFor(calledAE)?.Upstream is { } fromPolicy)
+        {
+            return new UpstreamTarget(fromPolicy.AETitle, fromPolicy.Host, fromPolicy.Port, fromPolicy.Tls, TimeSpan.FromSeconds(30));
+        }
+
+        return routingName is not null && options.Value.Upstreams.TryGetValue(routingName, out UpstreamOptions? upstream)
+            ? new UpstreamTarget(upstream.AETitle, upstream.Host, upstream.Port, upstream.Tls, TimeSpan.FromSeconds(upstream.TimeoutSeconds))
+            : null;
+    }
+
+    /// <summary>Connects to an upstream proposing <paramref name="abstractSyntaxes"/> in uncompressed syntaxes (and <paramref name="extra"/> contexts).</summary>
+    public Task<DicomAssociation> ConnectAsync(
+        UpstreamTarget target,
+        IEnumerable<string> abstractSyntaxes,
+        IReadOnlyList<RoleSelection>? roles = null,
+        IDimseRequestHandler? handler = null,
+        IEnumerable<PresentationContextProposalSpec>? extra = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return ConnectAsync(target.AETitle, target.Host, target.Port, target.Tls, target.Timeout, abstractSyntaxes, roles, handler, extra, cancellationToken);
+    }
 
     /// <summary>Connects to upstream <paramref name="name"/> proposing <paramref name="abstractSyntaxes"/> in uncompressed syntaxes.</summary>
     public Task<DicomAssociation> ConnectAsync(
@@ -86,6 +115,9 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
         return await DicomClient.ConnectAsync(client, request, handler, loggers.CreateLogger("Gateway.Upstream"), cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>An upstream to connect to.</summary>
+public sealed record UpstreamTarget(string AETitle, string Host, int Port, bool Tls, TimeSpan Timeout);
 
 /// <summary>One presentation context to propose: an abstract syntax and its transfer syntaxes in our order of preference.</summary>
 public sealed record PresentationContextProposalSpec(string AbstractSyntax, IReadOnlyList<DicomTransferSyntax> TransferSyntaxes);

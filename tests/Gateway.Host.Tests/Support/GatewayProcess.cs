@@ -41,12 +41,56 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Arguments of a DCMTK tool calling the VLAN leg: <c>-aet CALLING -aec GATEWAY 127.0.0.1 PORT</c> goes last.</summary>
-    public string[] Vlan(string callingAE = "MODALITY") => ["-aet", callingAE, "-aec", AETitle];
+    public string[] Vlan(string callingAE = "MODALITY", string calledAE = AETitle) => ["-aet", callingAE, "-aec", calledAE];
 
     public string VlanPortText => VlanPort.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<GatewayProcess> StartAsync(string root, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// The policy the tests run under unless they give one: devices MODALITY, CTSCANNER1, MRSCANNER1 and VIEWER on
+    /// 127.0.0.1; service "pacs" at the gateway's AE title (echo, store, find, move to VIEWER, get; every storage
+    /// class) and service "ris" at GW_MWL (echo, worklist).
+    /// </summary>
+    public const string DefaultPolicy = """
+        version: 1
+        mode: enforce
+        timezone: UTC
+        zones:
+          - name: test-vlan
+            kind: device
+            networks: [127.0.0.0/8]
+        peers:
+          - name: modality
+            zone: test-vlan
+            ae-titles: [MODALITY, CTSCANNER1, MRSCANNER1]
+            addresses: [127.0.0.1]
+          - name: viewer
+            zone: test-vlan
+            ae-titles: [VIEWER]
+            addresses: [127.0.0.1]
+        services:
+          - name: pacs
+            kind: pacs
+            ae-title: GATEWAY
+          - name: ris
+            kind: worklist
+            ae-title: GW_MWL
+        flows:
+          - name: modality-to-pacs
+            from: modality
+            to: pacs
+            operations: [echo, store, find, move, get]
+            sop-classes: [all-storage]
+            move-destinations: [viewer]
+          - name: modality-worklist
+            from: modality
+            to: ris
+            operations: [echo, worklist]
+        """;
+
+    public static async Task<GatewayProcess> StartAsync(string root, IDictionary<string, string?>? settings = null, string policy = DefaultPolicy)
     {
+        string policies = Directory.CreateDirectory(Path.Combine(root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "test.yaml"), policy);
         int vlan = FreePort.Next();
         int clinical = FreePort.Next();
         int https = FreePort.Next();
@@ -58,6 +102,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             ["Gateway:Clinical:Port"] = clinical.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Https:Port"] = https.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Tls:DevelopmentPkiDirectory"] = Path.Combine(root, "certs"),
+            ["Gateway:PolicyDirectory"] = policies,
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {
