@@ -65,7 +65,17 @@ public static class GatewayApplication
 
         GatewayTls tls = GatewayTls.Resolve(gateway.Tls, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
+        builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
+            Gateway.Archive.ArchiveOptions.FromEnvironment(Path.Combine(dataDirectory, "archive")),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Archive")));
+        builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());
+        builder.Services.AddSingleton<Archive.ForwardingRoutes>();
+        builder.Services.AddSingleton<Archive.ForwarderSignal>();
+        builder.Services.AddSingleton<Gateway.Dicom.Network.Services.IStoreService, Archive.ArchiveStoreService>();
+        builder.Services.AddHostedService<Archive.Forwarder>();
         builder.Services.AddSingleton<Upstreams>();
         builder.Services.AddSingleton<FindRelay>();
         builder.Services.AddSingleton<RetrieveRelay>();

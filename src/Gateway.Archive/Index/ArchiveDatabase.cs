@@ -1,0 +1,204 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Gateway.Archive.Index;
+
+/// <summary>
+/// The SQLite index: one writer connection (WAL, <c>synchronous=FULL</c>) behind a gate, and short-lived pooled reader
+/// connections. Every write is one <c>BEGIN IMMEDIATE</c> transaction, so a commit is on disk when it returns.
+/// </summary>
+internal sealed class ArchiveDatabase : IDisposable
+{
+    private readonly string _readerConnectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
+
+    private ArchiveDatabase(string path, SqliteConnection writer, string readerConnectionString)
+    {
+        Path = path;
+        _writer = writer;
+        _readerConnectionString = readerConnectionString;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (and with <paramref name="create"/>, creates) the index and brings its schema up to date.</summary>
+    /// <exception cref="ArchiveIndexException">The file is missing (without create), or of a newer schema version.</exception>
+    public static ArchiveDatabase Open(string path, bool create)
+    {
+        if (!create && !File.Exists(path))
+        {
+            throw new ArchiveIndexException($"no archive index at {path}");
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        var writer = new SqliteConnection(builder.ToString());
+        try
+        {
+            if (create && !File.Exists(path) && !OperatingSystem.IsWindows())
+            {
+                // SQLite creates the database, WAL and SHM files with the umask; start the database owner-only, and
+                // SQLite gives the WAL and SHM files the database file's permissions.
+                using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Storage.FileSync.OwnerOnlyFile }))
+                {
+                }
+            }
+
+            writer.Open();
+            Execute(writer, "PRAGMA journal_mode=WAL;");
+            ApplyWriterPragmas(writer);
+            long version = (long)Scalar(writer, "PRAGMA user_version;")!;
+            if (version > ArchiveSchema.Version)
+            {
+                throw new ArchiveIndexException(string.Create(CultureInfo.InvariantCulture, $"the archive index has schema version {version}; this build knows {ArchiveSchema.Version}"));
+            }
+
+            if (version < ArchiveSchema.Version)
+            {
+                using SqliteTransaction tx = writer.BeginTransaction();
+                Execute(writer, ArchiveSchema.Create, tx);
+                Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version={ArchiveSchema.Version};"), tx);
+                tx.Commit();
+            }
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+
+        builder.Pooling = true;
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        return new ArchiveDatabase(path, writer, builder.ToString());
+    }
+
+    /// <summary>Runs <paramref name="body"/> in one write transaction on the writer connection, committing durably.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> body, CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteTransaction tx = _writer.BeginTransaction();
+            T result = body(_writer, tx);
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    /// <summary>Holds the writer gate across several steps (key rotation, retention): each transaction still commits on its own.</summary>
+    public async Task<IDisposable> LockWriterAsync(CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Releaser(_writerGate);
+    }
+
+    /// <summary>Runs one write transaction while the caller already holds <see cref="LockWriterAsync"/>.</summary>
+    public T WriteLocked<T>(Func<SqliteConnection, SqliteTransaction, T> body)
+    {
+        using SqliteTransaction tx = _writer.BeginTransaction();
+        T result = body(_writer, tx);
+        tx.Commit();
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="body"/> on the writer connection, outside any transaction, holding the gate (synchronously).</summary>
+    public T WithWriter<T>(Func<SqliteConnection, T> body)
+    {
+        _writerGate.Wait();
+        try
+        {
+            return body(_writer);
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    /// <summary>Opens a reader connection (pooled); the caller disposes it.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readerConnectionString);
+        try
+        {
+            connection.Open();
+
+            // Sorts and temporary indexes stay in memory: nothing the index reads is ever spilled to a temp file.
+            Execute(connection, "PRAGMA temp_store=MEMORY;");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a command with positional parameters <c>$p0</c>, <c>$p1</c>...</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params object?[] parameters)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"$p{i}"), parameters[i] ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params object?[] parameters)
+    {
+        using SqliteCommand command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params object?[] parameters)
+    {
+        using SqliteCommand command = Command(connection, transaction, sql, parameters);
+        object? value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        using (var reader = new SqliteConnection(_readerConnectionString))
+        {
+            SqliteConnection.ClearPool(reader);
+        }
+
+        _writerGate.Dispose();
+    }
+
+    private static void ApplyWriterPragmas(SqliteConnection connection)
+    {
+        // FULL: a commit is fsynced to the WAL before it returns (ack means durable). Temp data never touches disk.
+        Execute(connection, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using Gateway.Archive;
+using Gateway.Archive.Outbox;
+using Gateway.Dicom;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Dicom.Network.Dimse;
+using Gateway.Dicom.Network.Services;
+using Gateway.Host.Dimse;
+
+namespace Gateway.Host.Archive;
+
+/// <summary>
+/// Drains the outbox: one loop per destination leases the next due item, sends it over one association kept open while
+/// there is work (TLS to the clinical network), and marks it delivered only after the destination's Success (or a
+/// warning). A failure is retried with exponential backoff and jitter; after several failures in a row the destination
+/// rests (circuit open) before the next attempt; items older than the dead-letter age are dead-lettered. Each item is
+/// sent at least once; the destination dedupes by SOP Instance UID, so it sees each instance once.
+/// </summary>
+public sealed partial class Forwarder(
+    ArchiveStore archive,
+    ForwardingRoutes routes,
+    Upstreams upstreams,
+    ForwarderSignal signal,
+    TimeProvider time,
+    ILogger<Forwarder> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CircuitRest = TimeSpan.FromSeconds(30);
+    private const int CircuitThreshold = 5;
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(routes.AllDestinations().Select(d => Task.Run(() => RunAsync(d, stoppingToken), stoppingToken)));
+
+    private async Task RunAsync(string destination, CancellationToken stoppingToken)
+    {
+        DicomAssociation? association = null;
+        int failuresInARow = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await archive.Outbox.DeadLetterExpiredAsync(stoppingToken).ConfigureAwait(false);
+                OutboxLease? lease = await archive.Outbox.LeaseAsync(destination, Lease, stoppingToken).ConfigureAwait(false);
+                if (lease is null)
+                {
+                    association = await CloseAsync(association).ConfigureAwait(false);
+                    await WaitQuietlyAsync(Idle, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                string? error = null;
+                try
+                {
+                    // A class or syntax the open association cannot carry: a new association proposing it (not a failure).
+                    if (association is not null && DicomStoreSender.ChooseContext(association, lease.SopClassUid, DicomTransferSyntax.Parse(lease.TransferSyntaxUid)) is null)
+                    {
+                        association = await CloseAsync(association).ConfigureAwait(false);
+                    }
+
+                    association ??= await ConnectAsync(destination, lease, stoppingToken).ConfigureAwait(false);
+                    ArchivedInstance? instance = await archive.OpenDataSetAsync(lease.SopInstanceUid, stoppingToken).ConfigureAwait(false);
+                    if (instance is null)
+                    {
+                        error = "the instance is no longer in the archive";
+                        await archive.Outbox.DeadLetterAsync(lease, error, stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    DimseResponse response;
+                    await using (instance.ConfigureAwait(false))
+                    {
+                        response = await DicomStoreSender.StoreAsync(association, instance.SopClassUid, instance.SopInstanceUid, instance.TransferSyntax, instance.Stream, cancellationToken: stoppingToken).ConfigureAwait(false);
+                    }
+
+                    if (response.Status.Category is DimseStatusCategory.Success or DimseStatusCategory.Warning)
+                    {
+                        await archive.Outbox.MarkDeliveredAsync(lease, stoppingToken).ConfigureAwait(false);
+                        failuresInARow = 0;
+                        continue;
+                    }
+
+                    error = $"the destination answered {response.Status}";
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    error = ex.Message;
+                    association = await CloseAsync(association).ConfigureAwait(false);
+                }
+
+                failuresInARow++;
+                DateTimeOffset next = time.GetUtcNow() + Backoff(lease.Attempts + 1);
+                OutboxFailureOutcome outcome = await archive.Outbox.MarkFailedAsync(lease, next, error, stoppingToken).ConfigureAwait(false);
+                LogFailed(logger, destination, lease.Id, lease.Attempts + 1, outcome, error ?? string.Empty);
+                if (failuresInARow >= CircuitThreshold)
+                {
+                    LogCircuitOpen(logger, destination, failuresInARow, CircuitRest.TotalSeconds);
+                    association = await CloseAsync(association).ConfigureAwait(false);
+                    await Task.Delay(CircuitRest, time, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: leased items return to the queue when their lease runs out.
+        }
+        finally
+        {
+            await CloseAsync(association).ConfigureAwait(false);
+        }
+    }
+
+    // 2^attempt seconds, capped at 5 minutes, with +-20 % jitter so that many items do not retry in step.
+    internal static TimeSpan Backoff(int attempt)
+    {
+        double seconds = Math.Min(300, Math.Pow(2, Math.Min(attempt, 16)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    private async Task<DicomAssociation> ConnectAsync(string destination, OutboxLease lease, CancellationToken cancellationToken)
+    {
+        UpstreamTarget target = routes.Resolve(destination)
+            ?? throw new InvalidOperationException($"destination {destination} is not configured any more");
+
+        // Propose the item's class in its own syntax and the uncompressed ones; a new class later opens a new association.
+        DicomTransferSyntax syntax = DicomTransferSyntax.Parse(lease.TransferSyntaxUid);
+        DicomTransferSyntax[] syntaxes = syntax.IsEncapsulated || syntax.IsDeflated
+            ? [syntax, DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian]
+            : [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+        PresentationContextProposalSpec[] contexts =
+        [
+            new(lease.SopClassUid, syntaxes),
+            .. RetrieveRelay.MoveStorageClasses.Where(c => c != lease.SopClassUid).Select(c => new PresentationContextProposalSpec(c, [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian])),
+        ];
+        return await upstreams.ConnectAsync(target, [], extra: contexts, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<DicomAssociation?> CloseAsync(DicomAssociation? association)
+    {
+        if (association is not null)
+        {
+            await FindRelay.ReleaseQuietlyAsync(association).ConfigureAwait(false);
+            await association.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    private async Task WaitQuietlyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 2311, Level = LogLevel.Warning, Message = "Forwarding to {Destination}: item {ItemId} failed (attempt {Attempt}, now {Outcome}): {Error}")]
+    private static partial void LogFailed(ILogger logger, string destination, long itemId, int attempt, OutboxFailureOutcome outcome, string error);
+
+    [LoggerMessage(EventId = 2312, Level = LogLevel.Warning, Message = "Forwarding to {Destination}: {Failures} failures in a row, resting {Seconds} s")]
+    private static partial void LogCircuitOpen(ILogger logger, string destination, int failures, double seconds);
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using Gateway.Dicom.Network.Interop.Tests.Support;
+using Gateway.Host.Tests.Support;
+
+namespace Gateway.Host.Tests;
+
+/// <summary>
+/// C-STORE from a DCMTK device through the gateway: archived encrypted, acknowledged, then forwarded over mutual TLS
+/// to Orthanc as the PACS; what the PACS holds equals what was sent, and no patient data is readable on disk.
+/// </summary>
+public sealed class GatewayStoreForwardTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Storescu_ThroughTheGateway_ArrivesAtThePacsEqualAndNothingReadableStaysOnDisk()
+    {
+        string root = _temp.Sub("gateway");
+        string certs = GatewayProcess.CreatePki(root);
+        await using OrthancServer pacs = await OrthancServer.StartAsync(
+            _temp.Sub("orthanc"), "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
+        string source = _temp.Sub("source");
+        await TestStudies.WriteAllAsync(source);
+        TestInstance canary = TestStudies.All[0] with
+        {
+            PatientId = "CANARY-778899",
+            PatientName = "CANARY^PLAINTEXT",
+            SopInstanceUid = TestStudies.Root + ".7.1",
+            StudyUid = TestStudies.Root + ".7.2",
+            SeriesUid = TestStudies.Root + ".7.3",
+        };
+        await canary.WriteAsync(source);
+        await using GatewayProcess gateway = await GatewayProcess.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["Gateway:Upstreams:Pacs:AETitle"] = "PACS",
+            ["Gateway:Upstreams:Pacs:Host"] = "127.0.0.1",
+            ["Gateway:Upstreams:Pacs:Port"] = pacs.PortText,
+            ["Gateway:Routing:ForwardTo:0"] = "Pacs",
+        });
+
+        (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
+
+        string[] expected = [.. TestStudies.All.Select(i => i.SopInstanceUid).Append(canary.SopInstanceUid).Order(StringComparer.Ordinal)];
+        IReadOnlyList<string> held = [];
+        for (DateTime end = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < end; await Task.Delay(200))
+        {
+            held = await pacs.InstanceUidsAsync();
+            if (held.Count >= expected.Length)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(expected, held);
+        foreach (string file in Directory.GetFiles(source))
+        {
+            (string uid, Gateway.Dicom.DicomTransferSyntax sentSyntax, byte[] sent) = await DicomFiles.ReadAsync(file);
+            string copy = Path.Combine(_temp.Sub("check"), uid + ".dcm");
+            await File.WriteAllBytesAsync(copy, await pacs.InstanceFileAsync(uid));
+            (_, Gateway.Dicom.DicomTransferSyntax storedSyntax, byte[] stored) = await DicomFiles.ReadAsync(copy);
+            if (!sentSyntax.Equals(storedSyntax))
+            {
+                // storescu itself re-encoded the implicit VR file to the explicit VR it negotiated: compare the content.
+                sent = await Normalized.ExplicitLittleEndianDataSetAsync(file, _temp.Sub("scratch"));
+                stored = await Normalized.ExplicitLittleEndianDataSetAsync(copy, _temp.Sub("scratch"));
+            }
+
+            Assert.True(Same(sent, stored), uid + " differs at the PACS");
+        }
+
+        await gateway.DisposeAsync();
+        foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            byte[] bytes = await File.ReadAllBytesAsync(file);
+            foreach (string secret in new[] { "CANARY^PLAINTEXT", "CANARY-778899", "CANARY" })
+            {
+                Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(secret)), $"{secret} in plaintext (UTF-8) in {file}");
+                Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(secret)), $"{secret} in plaintext (UTF-16) in {file}");
+            }
+        }
+    }
+
+    private static bool Same(byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b);
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+}
