@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gateway.Cli.Audit;
 using Gateway.Cli.Dicom;
 using Gateway.Cli.Policy;
 
@@ -17,6 +18,7 @@ public static class Program
         var root = new RootCommand("gatewayctl: operate the DICOM gateway.");
         root.Subcommands.Add(DicomCommands.Create(stdout, stderr));
         root.Subcommands.Add(PolicyCommands.Create(stdout, stderr));
+        root.Subcommands.Add(AuditCommands.Create(stdout, stderr));
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gateway.Audit.Checkpoints;
+using Gateway.Audit.Verification;
+
+namespace Gateway.Audit.Benchmarks;
+
+/// <summary>Direct measurement of durable appends per second (1 and 16 writers) and of verifying a large log.</summary>
+internal static class QuickBench
+{
+    public static async Task RunAsync(string root, int verifyRecords)
+    {
+        foreach (int writers in new[] { 1, 16 })
+        {
+            string directory = Path.Combine(root, "audit-quick-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                int total = writers == 1 ? 5_000 : 100_000;
+                AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit" });
+                await using (log.ConfigureAwait(false))
+                {
+                    await AppendAsync(log, writers, 1_000).ConfigureAwait(false); // warm-up
+                    long commitsBefore = log.CommitCount;
+                    TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    var watch = Stopwatch.StartNew();
+                    await AppendAsync(log, writers, total).ConfigureAwait(false);
+                    watch.Stop();
+                    TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                    long commits = log.CommitCount - commitsBefore;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"durable appends, {writers,2} writer(s): {total / watch.Elapsed.TotalSeconds,9:N0} records/s ({total} records in {watch.Elapsed.TotalSeconds:N2} s, {commits} fsync commits, {(double)total / commits:N1} records per fsync, {watch.Elapsed.TotalMilliseconds * 1000 / commits:N0} us per commit, {cpu.TotalMilliseconds * 1000 / total:N1} us CPU per record)"));
+                }
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        if (verifyRecords <= 0)
+        {
+            return;
+        }
+
+        string big = Path.Combine(root, "audit-quick-verify-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var fill = Stopwatch.StartNew();
+            NoteVerifier verifier = await FillAsync(big, verifyRecords).ConfigureAwait(false);
+            fill.Stop();
+            long bytes = Directory.EnumerateFiles(big, "*.seg", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {verifyRecords:N0} records ({bytes / 1048576.0:N0} MiB of segments) in {fill.Elapsed.TotalSeconds:N1} s"));
+            for (int run = 1; run <= 3; run++)
+            {
+                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var watch = Stopwatch.StartNew();
+                AuditVerificationReport report = AuditLogVerifier.Verify(big, verifier);
+                watch.Stop();
+                TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"verify run {run}: {report.RecordCount:N0} records, {report.ValidCheckpointCount} checkpoints, valid={report.IsValid} in {watch.Elapsed.TotalSeconds:N2} s wall, {cpu.TotalSeconds:N2} s CPU ({report.RecordCount / watch.Elapsed.TotalSeconds:N0} records/s)"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(big, recursive: true);
+        }
+    }
+
+    /// <summary>Writes <paramref name="records"/> records with 16 writers; returns the log's verifier key.</summary>
+    public static async Task<NoteVerifier> FillAsync(string directory, int records)
+    {
+        AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit", CheckpointEveryRecords = 10_000 });
+        await using (log.ConfigureAwait(false))
+        {
+            await AppendAsync(log, 64, records).ConfigureAwait(false);
+            return log.Verifier;
+        }
+    }
+
+    private static Task AppendAsync(AuditLog log, int writers, int total)
+    {
+        int next = -1;
+        return Task.WhenAll(Enumerable.Range(0, writers).Select(async _ =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < total)
+            {
+                await log.AppendAsync(BenchRecords.Transfer(n)).ConfigureAwait(false);
+            }
+        }));
+    }
+}

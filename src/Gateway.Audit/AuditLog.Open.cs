@@ -1,0 +1,328 @@
+using Gateway.Audit.Checkpoints;
+using Gateway.Audit.Merkle;
+using Gateway.Audit.Records;
+using Gateway.Audit.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Audit;
+
+/// <content>Opening: keys, lock, checkpoint file, and the scan of the segments that rebuilds the frontier and repairs a torn tail.</content>
+public sealed partial class AuditLog
+{
+    private static OpenState OpenFiles(AuditLogOptions options, ILogger logger)
+    {
+        NoteKeys.CheckName(options.Origin);
+        var paths = new AuditLogPaths(options.Directory);
+        if (!Directory.Exists(paths.Root))
+        {
+            if (!options.CreateIfMissing)
+            {
+                throw new AuditLogException($"no audit log at {paths.Root}");
+            }
+
+            FileSync.CreateOwnerOnlyDirectory(paths.Root);
+        }
+
+        FileStream lockFile;
+        try
+        {
+            lockFile = new FileStream(paths.Lock, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new AuditLogException($"the audit log at {paths.Root} is in use by another writer", ex);
+        }
+
+        AuditDataKey? dataKey = null;
+        bool ownsDataKey = options.DataKey is null;
+        FileStream? checkpoints = null;
+        FileStream? segment = null;
+        try
+        {
+            // Keys are made only for a new log: a missing key of an existing log is an error, never replaced silently
+            // (a new signing key would orphan the published public key, a new data key would strand the old records).
+            bool createKeys = options.CreateIfMissing && paths.ListSegments().Count == 0 && !File.Exists(paths.Checkpoints);
+            NoteSigner signer = LoadSigner(options, paths, createKeys);
+            dataKey = options.DataKey ?? AuditDataKey.Load(options.DataKeyFile ?? paths.DataKey, createKeys);
+            FileSync.CreateOwnerOnlyDirectory(paths.Segments);
+            FileSync.CreateOwnerOnlyDirectory(paths.CheckpointDirectory);
+
+            var recovery = new AuditLogRecovery();
+            Checkpoint? latest = ReadLatestCheckpoint(paths, signer, logger, ref recovery);
+            ScanResult scan = ScanSegments(paths, latest, dataKey, logger, ref recovery);
+            if (latest is not null && scan.Tree.Size < latest.Size)
+            {
+                throw new AuditLogException(
+                    $"the log holds {scan.Tree.Size} records but its latest signed checkpoint covers {latest.Size}: records were deleted; run 'gatewayctl audit verify'");
+            }
+
+            checkpoints = new FileStream(paths.Checkpoints, FileSync.CreateOptions(FileMode.Append, SecretFiles.OwnerOnly));
+            FileSync.FlushDirectory(paths.CheckpointDirectory);
+            bool hasRecords = scan.LastSegmentHasRecords;
+            if (scan.LastSegmentPath is null)
+            {
+                segment = CreateSegment(paths, 0);
+                hasRecords = false;
+            }
+            else
+            {
+                segment = new FileStream(scan.LastSegmentPath, FileSync.CreateOptions(FileMode.Append, SecretFiles.OwnerOnly));
+            }
+
+            AuditLogMessages.Opened(logger, paths.Root, scan.Tree.Size, latest?.Size ?? 0);
+            return new OpenState(paths, lockFile, signer, dataKey, ownsDataKey, scan.Tree, scan.LastLeafHash, segment, hasRecords, checkpoints, latest, recovery);
+        }
+        catch
+        {
+            segment?.Dispose();
+            checkpoints?.Dispose();
+            if (ownsDataKey)
+            {
+                dataKey?.Dispose();
+            }
+
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private static NoteSigner LoadSigner(AuditLogOptions options, AuditLogPaths paths, bool create)
+    {
+        string keyFile = options.SigningKeyFile ?? paths.SigningKey;
+        string text = create
+            ? SecretFiles.ReadOrCreate(keyFile, () => NoteSigner.Generate(options.Origin).Encode()).Text
+            : SecretFiles.Read(keyFile);
+        NoteSigner signer;
+        try
+        {
+            signer = NoteSigner.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new AuditLogException($"{keyFile}: {ex.Message}", ex);
+        }
+
+        if (signer.Name != options.Origin)
+        {
+            throw new AuditLogException($"the signing key {keyFile} is for log '{signer.Name}', not '{options.Origin}'");
+        }
+
+        string publicKey = signer.Verifier.Encode() + "\n";
+        if (!File.Exists(paths.PublicKey) || File.ReadAllText(paths.PublicKey) != publicKey)
+        {
+            FileSync.CreateOwnerOnlyDirectory(paths.Keys);
+            FileSync.WriteAtomically(paths.PublicKey, System.Text.Encoding.UTF8.GetBytes(publicKey),
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        return signer;
+    }
+
+    private static Checkpoint? ReadLatestCheckpoint(AuditLogPaths paths, NoteSigner signer, ILogger logger, ref AuditLogRecovery recovery)
+    {
+        IReadOnlyList<CheckpointStore.StoredNote> notes = CheckpointStore.ReadAll(paths.Checkpoints, out long validLength, out string? tail);
+        if (tail is not null)
+        {
+            // Only the last frame can be torn: everything before it was fsynced before the next one was written.
+            long cut = new FileInfo(paths.Checkpoints).Length - validLength;
+            Truncate(paths.Checkpoints, validLength);
+            AuditLogMessages.TruncatedCheckpoint(logger, cut);
+            recovery = recovery with { TruncatedCheckpointBytes = cut };
+        }
+
+        if (notes.Count == 0)
+        {
+            return null;
+        }
+
+        CheckpointStore.StoredNote last = notes[^1];
+        try
+        {
+            return CheckpointFormat.Parse(SignedNote.Open(last.Text ?? throw new FormatException("not UTF-8"), signer.Verifier));
+        }
+        catch (FormatException ex)
+        {
+            throw new AuditLogException($"the latest checkpoint (#{last.Ordinal}) does not verify with the signing key: {ex.Message}; run 'gatewayctl audit verify'", ex);
+        }
+    }
+
+    private static ScanResult ScanSegments(AuditLogPaths paths, Checkpoint? latest, AuditDataKey dataKey, ILogger logger, ref AuditLogRecovery recovery)
+    {
+        var tree = new CompactRange();
+        byte[] previous = new byte[AuditLeaf.HashSize];
+        IReadOnlyList<(long FirstIndex, string Path)> segments = paths.ListSegments();
+        string? lastPath = null;
+        bool lastHasRecords = false;
+        long checkpointSize = latest?.Size ?? 0;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            (long first, string path) = segments[s];
+            bool isLast = s == segments.Count - 1;
+            if (first != tree.Size)
+            {
+                throw Damaged($"segment {Path.GetFileName(path)} starts at record {first}, expected {tree.Size}");
+            }
+
+            using SegmentReader? reader = SegmentReader.Open(path, out string? headerError);
+            if (reader is null)
+            {
+                if (isLast && new FileInfo(path).Length <= SegmentFormat.HeaderSize)
+                {
+                    // A crash while starting a segment: it holds no record.
+                    File.Delete(path);
+                    FileSync.FlushDirectory(paths.Segments);
+                    AuditLogMessages.RemovedTornSegment(logger, path);
+                    recovery = recovery with { RemovedTornSegment = true };
+                    continue;
+                }
+
+                throw Damaged($"segment {Path.GetFileName(path)}: {headerError}");
+            }
+
+            if (reader.FirstIndex != first)
+            {
+                throw Damaged($"segment {Path.GetFileName(path)} header says it starts at {reader.FirstIndex}");
+            }
+
+            lastPath = path;
+            lastHasRecords = false;
+            while (true)
+            {
+                long frameStart = reader.Position;
+                SegmentFrameStatus status = reader.Next(out SegmentFrame frame);
+                if (status == SegmentFrameStatus.End)
+                {
+                    break;
+                }
+
+                (string? problem, bool tornLike) = status switch
+                {
+                    SegmentFrameStatus.Incomplete => ("incomplete record", true),
+                    SegmentFrameStatus.BadLength => ("record length out of range", true),
+                    _ => CheckFrame(frame, tree.Size, previous, deep: tree.Size >= checkpointSize, dataKey),
+                };
+                if (problem is null)
+                {
+                    tree.Append(frame.StoredHash);
+                    previous = frame.StoredHash;
+                    lastHasRecords = true;
+                    if (latest is not null && tree.Size == latest.Size && !tree.Root().AsSpan().SequenceEqual(latest.Root))
+                    {
+                        throw Damaged($"the records before index {latest.Size} do not match the latest signed checkpoint");
+                    }
+
+                    continue;
+                }
+
+                // One write carries a whole batch, and a crash can persist some of its pages and not others: the torn
+                // region starts at the first frame that does not hash (or frame) right and runs to the end of the last
+                // segment. None of it was acknowledged, since acknowledgement follows the fsync of the whole batch.
+                if (!tornLike || !isLast)
+                {
+                    throw Damaged($"record {tree.Size} in {Path.GetFileName(path)} at offset {frameStart}: {problem}");
+                }
+
+                if (tree.Size < checkpointSize)
+                {
+                    throw Damaged($"record {tree.Size} is covered by a signed checkpoint but is damaged ({problem})");
+                }
+
+                long cut = reader.Length - frameStart;
+                reader.Dispose();
+                Truncate(path, frameStart);
+                AuditLogMessages.TruncatedTail(logger, cut, path, tree.Size);
+                recovery = recovery with { TruncatedSegmentBytes = cut, TruncatedRecordIndex = tree.Size };
+                break;
+            }
+        }
+
+        return new ScanResult(tree, previous, lastPath, lastHasRecords);
+    }
+
+    // Cheap checks for every record (structure, index, chain); for records no checkpoint covers yet, also the leaf hash and
+    // the GCM tag: a record appended behind the gateway's back must not be signed into the next checkpoint.
+    private static (string? Problem, bool TornLike) CheckFrame(SegmentFrame frame, long expectedIndex, byte[] previous, bool deep, AuditDataKey dataKey)
+    {
+        // A torn write leaves a frame whose bytes do not hash to the stored trailer; a complete frame that hashes right but
+        // fails other checks was written that way on purpose, and is damage, not a torn tail.
+        bool hashMatches = !deep || MerkleHasher.HashLeaf(frame.Leaf).AsSpan().SequenceEqual(frame.StoredHash);
+        if (!hashMatches)
+        {
+            return ("leaf hash does not match", true);
+        }
+
+        AuditLeaf? leaf = AuditLeaf.Parse(frame.Leaf, out string? error);
+        if (leaf is null)
+        {
+            return (error, false);
+        }
+
+        if (leaf.Index != expectedIndex)
+        {
+            return ($"index {leaf.Index}, expected {expectedIndex}", false);
+        }
+
+        if (!leaf.PreviousLeafHash.SequenceEqual(previous))
+        {
+            return ("hash chain broken (previous-record hash does not match)", false);
+        }
+
+        if (deep)
+        {
+            try
+            {
+                _ = AuditRecordSerializer.Deserialize(leaf.Decrypt(dataKey));
+            }
+            catch (Exception ex) when (ex is AuditLogException or FormatException)
+            {
+                return (ex.Message, false);
+            }
+        }
+
+        return (null, false);
+    }
+
+    private static FileStream CreateSegment(AuditLogPaths paths, long firstIndex)
+    {
+        string path = paths.Segment(firstIndex);
+        var segment = new FileStream(path, FileSync.CreateOptions(FileMode.CreateNew, SecretFiles.OwnerOnly));
+        try
+        {
+            segment.Write(SegmentFormat.Header(firstIndex));
+            segment.Flush(flushToDisk: true);
+            FileSync.FlushDirectory(paths.Segments);
+            return segment;
+        }
+        catch
+        {
+            segment.Dispose();
+            throw;
+        }
+    }
+
+    private static void Truncate(string path, long length)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        stream.SetLength(length);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static AuditLogException Damaged(string what) =>
+        new($"the audit log is damaged: {what}; the gateway will not append to it. Run 'gatewayctl audit verify' and restore from backup");
+
+    private sealed record ScanResult(CompactRange Tree, byte[] LastLeafHash, string? LastSegmentPath, bool LastSegmentHasRecords);
+
+    private sealed record OpenState(
+        AuditLogPaths Paths,
+        FileStream Lock,
+        NoteSigner Signer,
+        AuditDataKey DataKey,
+        bool OwnsDataKey,
+        CompactRange Tree,
+        byte[] LastLeafHash,
+        FileStream Segment,
+        bool SegmentHasRecords,
+        FileStream Checkpoints,
+        Checkpoint? LatestCheckpoint,
+        AuditLogRecovery Recovery);
+}

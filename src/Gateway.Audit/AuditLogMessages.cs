@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Audit;
+
+/// <summary>Operational log messages of the audit log (never PHI: indexes, sizes, paths only).</summary>
+internal static partial class AuditLogMessages
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Audit log opened at {Directory}: {Size} records, latest checkpoint at {CheckpointSize}")]
+    public static partial void Opened(ILogger logger, string directory, long size, long checkpointSize);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Audit log recovery: cut a torn tail of {Bytes} bytes from {Segment} (record {Index} was never acknowledged)")]
+    public static partial void TruncatedTail(ILogger logger, long bytes, string segment, long index);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Audit log recovery: cut an incomplete checkpoint of {Bytes} bytes")]
+    public static partial void TruncatedCheckpoint(ILogger logger, long bytes);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Critical, Message = "Audit log write failed; appends are refused until the log is reopened")]
+    public static partial void WriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Debug, Message = "Audit checkpoint signed at size {Size}")]
+    public static partial void CheckpointSigned(ILogger logger, long size);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Audit log started segment {Segment}")]
+    public static partial void SegmentStarted(ILogger logger, string segment);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Audit log recovery: removed {Segment}, an empty segment with a torn header")]
+    public static partial void RemovedTornSegment(ILogger logger, string segment);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Audit forwarding to {Target} failed, will retry from record {Index}: {Reason}")]
+    public static partial void ForwardFailed(ILogger logger, string target, long index, string reason);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Debug, Message = "Audit forwarding delivered records up to {Index} to {Target}")]
+    public static partial void ForwardDelivered(ILogger logger, long index, string target);
+}

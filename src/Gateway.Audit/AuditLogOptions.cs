@@ -1,0 +1,44 @@
+namespace Gateway.Audit;
+
+/// <summary>Where the audit log lives, its keys, and when it signs checkpoints.</summary>
+public sealed record AuditLogOptions
+{
+    /// <summary>The gateway's default audit directory.</summary>
+    public const string DefaultDirectory = "/var/lib/gateway/audit";
+
+    /// <summary>The audit log directory (created 0700 when missing). Default <see cref="DefaultDirectory"/>.</summary>
+    public string Directory { get; init; } = DefaultDirectory;
+
+    /// <summary>The log's name: first line of every checkpoint, and the signing key's name. Default <c>gateway.local/audit</c>.</summary>
+    public string Origin { get; init; } = "gateway.local/audit";
+
+    /// <summary>The Ed25519 signing key file; default <c>DIR/keys/signing.key</c>. Created (0600) on first open.</summary>
+    public string? SigningKeyFile { get; init; }
+
+    /// <summary>
+    /// The data key file; default <c>DIR/keys/data.key</c>. Created (0600) on first open. Production should keep it on
+    /// another volume than the log, so that a copy of the log alone reveals nothing.
+    /// </summary>
+    public string? DataKeyFile { get; init; }
+
+    /// <summary>The data key itself, when the caller keeps it elsewhere (takes precedence over <see cref="DataKeyFile"/>).</summary>
+    public Storage.AuditDataKey? DataKey { get; init; }
+
+    /// <summary>Sign a checkpoint after this many new records. Default 1000.</summary>
+    public int CheckpointEveryRecords { get; init; } = 1000;
+
+    /// <summary>Sign a checkpoint when records have waited this long without one. Default 10 s.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Start a new segment file past this size. Default 64 MiB.</summary>
+    public long SegmentMaxBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Most records committed by one write and fsync. Default 4096.</summary>
+    public int MaxBatchRecords { get; init; } = 4096;
+
+    /// <summary>Most records queued and not yet durable before appends wait. Default 65536.</summary>
+    public int MaxQueuedRecords { get; init; } = 65536;
+
+    /// <summary>Create the directory and keys when missing. Default true; false opens only an existing log.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+}
