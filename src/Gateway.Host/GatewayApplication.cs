@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Audit;
 using Gateway.Host.Configuration;
 using Gateway.Host.Dimse;
 using Gateway.Host.Health;
@@ -66,6 +67,12 @@ public static class GatewayApplication
         GatewayTls tls = GatewayTls.Resolve(gateway.Tls, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(tls);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddAuditLog(new Gateway.Audit.AuditLogOptions
+        {
+            Directory = Path.Combine(dataDirectory, "audit"),
+            Origin = $"{Environment.MachineName.ToLowerInvariant()}/{gateway.AETitle.ToLowerInvariant()}/audit",
+        });
+        builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
             Gateway.Archive.ArchiveOptions.FromEnvironment(Path.Combine(dataDirectory, "archive")),

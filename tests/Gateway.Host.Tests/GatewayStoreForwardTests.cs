@@ -41,6 +41,8 @@ public sealed class GatewayStoreForwardTests : IDisposable
         });
 
         (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
+        ToolResult stranger = await ExternalTool.RunAsync("storescu", [.. gateway.Vlan("STRANGER"), "+sd", "127.0.0.1", gateway.VlanPortText, source]);
+        Assert.NotEqual(0, stranger.ExitCode);
 
         string[] expected = [.. TestStudies.All.Select(i => i.SopInstanceUid).Append(canary.SopInstanceUid).Order(StringComparer.Ordinal)];
         IReadOnlyList<string> held = [];
@@ -71,6 +73,16 @@ public sealed class GatewayStoreForwardTests : IDisposable
         }
 
         await gateway.DisposeAsync();
+
+        // The audit log holds one Import per instance and a Security Alert for the stranger, and verifies.
+        string audit = Path.Combine(gateway.DataDirectory, "audit");
+        (int verified, string verifyOutput) = await GatewayctlAsync("audit", "verify", "--dir", audit, "--decrypt");
+        (int searched, string imports) = await GatewayctlAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl");
+        (_, string alerts) = await GatewayctlAsync("audit", "search", "--dir", audit, "--event", "110113", "--format", "jsonl");
+        Assert.True(verified == 0, verifyOutput);
+        Assert.Equal(0, searched);
+        Assert.Equal(expected.Length, imports.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("STRANGER", alerts, StringComparison.Ordinal);
         foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             byte[] bytes = await File.ReadAllBytesAsync(file);
@@ -80,6 +92,14 @@ public sealed class GatewayStoreForwardTests : IDisposable
                 Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(secret)), $"{secret} in plaintext (UTF-16) in {file}");
             }
         }
+    }
+
+    private static async Task<(int Exit, string Output)> GatewayctlAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = await Gateway.Cli.Program.RunAsync(args, stdout, stderr);
+        return (exit, exit == 0 ? stdout.ToString() : stdout.ToString() + stderr.ToString());
     }
 
     private static bool Same(byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b);

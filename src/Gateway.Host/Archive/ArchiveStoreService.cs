@@ -11,13 +11,19 @@ namespace Gateway.Host.Archive;
 /// item per destination, and only when both are durable does the device get Success. A full archive or outbox answers
 /// Out of Resources (A700) instead of risking what is stored; a denied store answers Not Authorized (0124).
 /// </summary>
-public sealed partial class ArchiveStoreService(IInstanceArchive archive, GatewayPolicy policy, ForwardingRoutes routes, ForwarderSignal signal, ILogger<ArchiveStoreService> logger) : IStoreService
+public sealed partial class ArchiveStoreService(
+    IInstanceArchive archive,
+    GatewayPolicy policy,
+    Audit.GatewayAudit audit,
+    ForwardingRoutes routes,
+    ForwarderSignal signal,
+    ILogger<ArchiveStoreService> logger) : IStoreService
 {
     /// <inheritdoc />
     public async Task<DimseStatus> StoreAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        policy.Check(request.Association, PolicyOperation.Store, request.SopClassUid);
+        PolicyDecision decision = policy.Check(request.Association, PolicyOperation.Store, request.SopClassUid);
         IReadOnlyList<string> destinations = routes.DestinationsFor(request.Association.CalledAE);
         var archiveRequest = new ArchiveStoreRequest
         {
@@ -47,6 +53,25 @@ public sealed partial class ArchiveStoreService(IInstanceArchive archive, Gatewa
             LogConflict(logger, request.Association.Id, request.Association.CallingAE);
         }
 
+        // Ack means durable: the audit record too. If the log cannot take it, the device is not told Success.
+        try
+        {
+            await audit.RecordAsync(
+                Gateway.Audit.Records.AuditEventId.Import,
+                Gateway.Audit.Records.AuditEventAction.Create,
+                Gateway.Audit.Records.AuditEventOutcome.Success,
+                request.Association,
+                decision,
+                [Gateway.Audit.Records.AuditRecords.Study(result.StudyInstanceUid, [new Gateway.Audit.Records.AuditSopClass(request.SopClassUid, 1)])],
+                result.Outcome.ToString(),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Gateway.Audit.AuditLogException ex)
+        {
+            LogAuditFailed(logger, ex, request.Association.Id);
+            throw new DimseStatusException(DimseStatus.ProcessingFailure, "the audit log cannot record the transfer");
+        }
+
         if (result.QueuedDestinations.Count > 0)
         {
             signal.Notify();
@@ -54,6 +79,9 @@ public sealed partial class ArchiveStoreService(IInstanceArchive archive, Gatewa
 
         return DimseStatus.Success;
     }
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Error, Message = "Association {AssociationId}: C-STORE refused because the audit log refused its record")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, Guid associationId);
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Association {AssociationId}: C-STORE refused, archive or outbox full: {Reason}")]
     private static partial void LogFull(ILogger logger, Guid associationId, string reason);

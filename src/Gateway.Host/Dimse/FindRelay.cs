@@ -15,14 +15,24 @@ namespace Gateway.Host.Dimse;
 /// under the gateway's own AE title; matches stream back as they arrive, a C-CANCEL from the device becomes a C-CANCEL
 /// upstream, and the upstream's failure status is the device's.
 /// </summary>
-public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, ILogger<FindRelay> logger) : IFindService
+public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, ILogger<FindRelay> logger) : IFindService
 {
     /// <inheritdoc />
     public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         bool worklist = request.SopClassUid == DicomUids.ModalityWorklistInformationModelFind.Value;
-        policy.Check(request.Association, worklist ? PolicyOperation.Worklist : PolicyOperation.Find, request.SopClassUid);
+        PolicyDecision decision = policy.Check(request.Association, worklist ? PolicyOperation.Worklist : PolicyOperation.Find, request.SopClassUid);
+
+        // The query is recorded (keys included, encrypted in the log) before it leaves the gateway.
+        await audit.RecordAsync(
+            Gateway.Audit.Records.AuditEventId.Query,
+            Gateway.Audit.Records.AuditEventAction.Execute,
+            Gateway.Audit.Records.AuditEventOutcome.Success,
+            request.Association,
+            decision,
+            [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, await EncodeAsync(request.Identifier, cancellationToken).ConfigureAwait(false))],
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, worklist ? options.Value.Routing.Worklist : options.Value.Routing.QueryRetrieve)
             ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, worklist ? "no worklist upstream is configured" : "no query/retrieve upstream is configured");
 
@@ -63,6 +73,18 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
                 throw new DimseStatusException(failure, comment ?? "the upstream refused the query");
             }
         }
+    }
+
+    // The query keys as the audit vocabulary wants them: the identifier in explicit VR little endian.
+    private static async Task<byte[]> EncodeAsync(DicomDataset identifier, CancellationToken cancellationToken)
+    {
+        using var bytes = new MemoryStream();
+        await using (var writer = new Gateway.Dicom.IO.DicomStreamWriter(bytes, DicomTransferSyntax.ExplicitVRLittleEndian.Encoding))
+        {
+            await Gateway.Dicom.IO.DicomDatasetWriter.WriteAsync(writer, identifier, cancellationToken).ConfigureAwait(false);
+        }
+
+        return bytes.ToArray();
     }
 
     internal static async Task ReleaseQuietlyAsync(DicomAssociation association)

@@ -19,7 +19,7 @@ namespace Gateway.Host.Dimse;
 /// the move destination, a VLAN device the configuration knows (C-MOVE). Sub-operation counts are the gateway's: an
 /// instance counts as completed only when the receiving device accepted it.
 /// </summary>
-public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, ILogger<RetrieveRelay> logger) : IRetrieveService
+public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, ILogger<RetrieveRelay> logger) : IRetrieveService
 {
     private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
@@ -175,7 +175,17 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
 
             // Sub-operations the upstream reported as failed on its side (it could not send them) count as failed here.
             int upstreamFailed = final?.Command.FailedSubOperations ?? 0;
-            yield return relay.Final(upstreamFailed, FailedUids(final?.DataSet));
+            RetrieveProgress last = relay.Final(upstreamFailed, FailedUids(final?.DataSet));
+            await audit.RecordAsync(
+                Gateway.Audit.Records.AuditEventId.DicomInstancesTransferred,
+                Gateway.Audit.Records.AuditEventAction.Read,
+                last.Failed == 0 ? Gateway.Audit.Records.AuditEventOutcome.Success : Gateway.Audit.Records.AuditEventOutcome.MinorFailure,
+                request.Association,
+                null,
+                [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, [])],
+                $"{(request.MoveDestination is null ? "C-GET" : "C-MOVE to " + request.MoveDestination)}: completed {last.Completed}, failed {last.Failed}, warning {last.Warning}",
+                CancellationToken.None).ConfigureAwait(false);
+            yield return last;
         }
     }
 

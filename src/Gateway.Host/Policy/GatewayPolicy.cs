@@ -24,11 +24,13 @@ public sealed partial class GatewayPolicy : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<GatewayPolicy> _logger;
     private readonly PosixSignalRegistration? _reloadSignal;
+    private readonly Audit.GatewayAudit _audit;
 
     /// <summary>Loads the policy from the configured directory.</summary>
     /// <exception cref="GatewayStartupException">The policy is missing or invalid (every error in the message).</exception>
-    public GatewayPolicy(IOptions<GatewayOptions> options, IHostEnvironment environment, ILogger<GatewayPolicy> logger, TimeProvider? time = null)
+    public GatewayPolicy(IOptions<GatewayOptions> options, IHostEnvironment environment, Audit.GatewayAudit audit, ILogger<GatewayPolicy> logger, TimeProvider? time = null)
     {
+        _audit = audit;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         _logger = logger;
@@ -95,6 +97,11 @@ public sealed partial class GatewayPolicy : IDisposable
         };
         PolicyAssociationDecision decision = _store.Current!.Evaluator.EvaluateAssociation(request);
         Record(decision.Decision, "association", context.Request.CallingAE, context.Request.CalledAE, context.RemoteEndPoint);
+        if (decision.Decision.Outcome != PolicyOutcome.Allow)
+        {
+            _audit.SecurityAlert(context.Request.CallingAE, context.Request.CalledAE, context.RemoteEndPoint, decision.Decision, "association");
+        }
+
         if (!decision.Decision.IsAllowed)
         {
             AssociateRejectPdu reject = decision.Decision.Reason switch
@@ -130,6 +137,11 @@ public sealed partial class GatewayPolicy : IDisposable
         };
         PolicyDecision decision = _store.Evaluate(request);
         Record(decision, operation.ToString(), association.CallingAE, association.CalledAE, association.RemoteEndPoint);
+        if (decision.Outcome != PolicyOutcome.Allow)
+        {
+            _audit.SecurityAlert(association.CallingAE, association.CalledAE, association.RemoteEndPoint, decision, operation.ToString().ToLowerInvariant());
+        }
+
         if (!decision.IsAllowed)
         {
             throw new DimseStatusException(DimseStatus.NotAuthorized, "refused by policy: " + PolicyReasons.Code(decision.Reason));

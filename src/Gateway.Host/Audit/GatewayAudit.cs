@@ -1,0 +1,97 @@
+using System.Net;
+using Gateway.Audit;
+using Gateway.Audit.Records;
+using Gateway.Dicom.Network.Associations;
+using Gateway.Host.Configuration;
+using Gateway.Policy;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Host.Audit;
+
+/// <summary>
+/// What the gateway writes to the tamper-evident audit log (DICOM PS3.15 A.5 vocabulary): every transfer and query
+/// with the policy rule that allowed it, and every denial as a Security Alert. A transfer's record is appended before
+/// the device is answered; if the log cannot take it, the operation fails (fail closed).
+/// </summary>
+public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions> options, ILogger<GatewayAudit> logger)
+{
+    private readonly AuditSource _source = new() { SourceId = options.Value.AETitle + "@" + Environment.MachineName };
+
+    /// <summary>Appends a record of an operation on an association; returns when it is durable.</summary>
+    /// <exception cref="AuditLogException">The log refused it: the caller must fail the operation.</exception>
+    public async ValueTask RecordAsync(
+        AuditEventId eventId,
+        AuditEventAction action,
+        AuditEventOutcome outcome,
+        DicomAssociation association,
+        PolicyDecision? decision,
+        IReadOnlyList<AuditParticipantObject> objects,
+        string? outcomeDescription = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        var record = new AuditRecord
+        {
+            EventId = eventId,
+            Action = action,
+            EventTime = DateTimeOffset.UtcNow,
+            Outcome = outcome,
+            OutcomeDescription = outcomeDescription,
+            ActiveParticipants =
+            [
+                AuditRecords.ApplicationEntity(association.CallingAE, Address(association.RemoteEndPoint), isRequestor: true, AuditCodes.SourceRole),
+                AuditRecords.ApplicationEntity(association.CalledAE, null, isRequestor: false, AuditCodes.DestinationRole),
+            ],
+            Source = _source,
+            ParticipantObjects = objects,
+            Policy = decision is { } d ? Facts(d) : null,
+            AssociationId = association.Id.ToString(),
+        };
+        await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a denied association or request as a Security Alert, without holding up the refusal.</summary>
+    public void SecurityAlert(string callingAE, string calledAE, EndPoint? remote, PolicyDecision decision, string what)
+    {
+        var record = new AuditRecord
+        {
+            EventId = AuditEventId.SecurityAlert,
+            Action = AuditEventAction.Execute,
+            EventTime = DateTimeOffset.UtcNow,
+            Outcome = decision.SecurityAlert ? AuditEventOutcome.SeriousFailure : AuditEventOutcome.MinorFailure,
+            OutcomeDescription = $"{what} refused by policy: {PolicyReasons.Code(decision.Reason)}",
+            EventTypeCodes = [decision.SecurityAlert ? AuditCodes.NodeAuthentication : AuditCodes.UseOfRestrictedFunction],
+            ActiveParticipants =
+            [
+                AuditRecords.ApplicationEntity(string.IsNullOrEmpty(callingAE) ? "(none)" : callingAE, Address(remote), isRequestor: true),
+                AuditRecords.ApplicationEntity(string.IsNullOrEmpty(calledAE) ? "(none)" : calledAE, null, isRequestor: false),
+            ],
+            Source = _source,
+            Policy = Facts(decision),
+        };
+        _ = AppendQuietlyAsync(record);
+    }
+
+    private async Task AppendQuietlyAsync(AuditRecord record)
+    {
+        try
+        {
+            await log.AppendAsync(record).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AuditLogException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            LogAlertLost(logger, ex);
+        }
+    }
+
+    private static AuditPolicyFacts Facts(PolicyDecision decision) => new()
+    {
+        RuleId = decision.Rule,
+        Decision = decision.Outcome == PolicyOutcome.Deny ? AuditPolicyDecision.Deny : AuditPolicyDecision.Allow,
+    };
+
+    private static string? Address(EndPoint? endPoint) => (endPoint as IPEndPoint)?.Address.ToString();
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "A security alert could not be written to the audit log")]
+    private static partial void LogAlertLost(ILogger logger, Exception exception);
+}
