@@ -23,7 +23,7 @@ public sealed partial class ArchiveStore
     /// and reads go on meanwhile: new objects are wrapped under the new version from its creation on.
     /// </remarks>
     public Task<KeyRotationResult> RotateKeysAsync(CancellationToken cancellationToken) =>
-        RotateKeysCoreAsync(RotationBatch, null, cancellationToken);
+        RotateKeysCoreAsync(RotationBatch, null, null, cancellationToken);
 
     /// <summary>The keys: source, versions with their use, and the index key.</summary>
     public ArchiveKeyStatus GetKeyStatus()
@@ -33,8 +33,11 @@ public sealed partial class ArchiveStore
         return KeyStatusReader.Read(_options, reader);
     }
 
-    /// <summary>The rotation, with a test hook that stops it (as a crash would) after some batches.</summary>
-    internal async Task<KeyRotationResult> RotateKeysCoreAsync(int batchSize, int? crashAfterBatches, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rotation, with test hooks: stop it (as a crash would) after some batches, or run something between batches
+    /// (with the archive half rotated and the writer gate free).
+    /// </summary>
+    internal async Task<KeyRotationResult> RotateKeysCoreAsync(int batchSize, int? crashAfterBatches, Func<Task>? afterBatch, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
 
@@ -42,7 +45,7 @@ public sealed partial class ArchiveStore
         await _rotationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RotateKeysLockedAsync(batchSize, crashAfterBatches, cancellationToken).ConfigureAwait(false);
+            return await RotateKeysLockedAsync(batchSize, crashAfterBatches, afterBatch, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -50,7 +53,7 @@ public sealed partial class ArchiveStore
         }
     }
 
-    private async Task<KeyRotationResult> RotateKeysLockedAsync(int batchSize, int? crashAfterBatches, CancellationToken cancellationToken)
+    private async Task<KeyRotationResult> RotateKeysLockedAsync(int batchSize, int? crashAfterBatches, Func<Task>? afterBatch, CancellationToken cancellationToken)
     {
         int version;
         bool created = false;
@@ -95,6 +98,11 @@ public sealed partial class ArchiveStore
             if (n == 0)
             {
                 break;
+            }
+
+            if (afterBatch is not null)
+            {
+                await afterBatch().ConfigureAwait(false);
             }
         }
 

@@ -72,7 +72,10 @@ public sealed partial class ArchiveStore
 
             var pending = new PendingInstance(request, written, name, objectId, dataKey, destinations, NowMs());
             commitStarted = true;
-            CommitResult result = await _db.WriteAsync((c, tx) => Commit(c, tx, pending), cancellationToken).ConfigureAwait(false);
+
+            // Not cancelled from here on: the object is in place, and an abandoned commit would only leave it unreferenced
+            // until the next open. A sender that gave up meanwhile resends and gets a duplicate.
+            CommitResult result = await _db.WriteAsync((c, tx) => Commit(c, tx, pending), CancellationToken.None).ConfigureAwait(false);
             committed = true;
             if (!result.ObjectKept)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gateway.Cli.Archive;
 using Gateway.Cli.Audit;
 using Gateway.Cli.Dicom;
 using Gateway.Cli.Policy;
@@ -19,6 +20,10 @@ public static class Program
         root.Subcommands.Add(DicomCommands.Create(stdout, stderr));
         root.Subcommands.Add(PolicyCommands.Create(stdout, stderr));
         root.Subcommands.Add(AuditCommands.Create(stdout, stderr));
+        foreach (Command command in ArchiveCommands.Create(stdout, stderr))
+        {
+            root.Subcommands.Add(command);
+        }
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)

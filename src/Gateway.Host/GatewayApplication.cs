@@ -75,7 +75,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
-            Gateway.Archive.ArchiveOptions.FromEnvironment(Path.Combine(dataDirectory, "archive")),
+            Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Archive")));
         builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());
