@@ -26,6 +26,7 @@ public sealed partial class Forwarder(
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CircuitRest = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DeadLetterSweep = TimeSpan.FromMinutes(1);
     private const int CircuitThreshold = 5;
 
     /// <inheritdoc />
@@ -36,11 +37,17 @@ public sealed partial class Forwarder(
     {
         DicomAssociation? association = null;
         int failuresInARow = 0;
+        DateTimeOffset nextDeadLetterSweep = DateTimeOffset.MinValue;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await archive.Outbox.DeadLetterExpiredAsync(stoppingToken).ConfigureAwait(false);
+                if (time.GetUtcNow() >= nextDeadLetterSweep)
+                {
+                    await archive.Outbox.DeadLetterExpiredAsync(stoppingToken).ConfigureAwait(false);
+                    nextDeadLetterSweep = time.GetUtcNow() + DeadLetterSweep;
+                }
+
                 OutboxLease? lease = await archive.Outbox.LeaseAsync(destination, Lease, stoppingToken).ConfigureAwait(false);
                 if (lease is null)
                 {
@@ -139,7 +146,7 @@ public sealed partial class Forwarder(
     {
         if (association is not null)
         {
-            await FindRelay.ReleaseQuietlyAsync(association).ConfigureAwait(false);
+            await Upstreams.ReleaseQuietlyAsync(association).ConfigureAwait(false);
             await association.DisposeAsync().ConfigureAwait(false);
         }
 

@@ -43,7 +43,7 @@ public sealed class ForwardingRoutes(IOptions<GatewayOptions> options, GatewayPo
         ArgumentNullException.ThrowIfNull(destination);
         if (policy.Model.FindService(destination) is { Upstream: { } fromPolicy })
         {
-            return new UpstreamTarget(fromPolicy.AETitle, fromPolicy.Host, fromPolicy.Port, fromPolicy.Tls, TimeSpan.FromSeconds(30));
+            return UpstreamTarget.From(fromPolicy);
         }
 
         return options.Value.Upstreams.ContainsKey(destination) ? upstreams.Resolve(string.Empty, destination) : null;

@@ -67,7 +67,7 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
                 }
             }
 
-            await ReleaseQuietlyAsync(association).ConfigureAwait(false);
+            await Upstreams.ReleaseQuietlyAsync(association).ConfigureAwait(false);
             if (final is { Category: DimseStatusCategory.Failure } failure)
             {
                 throw new DimseStatusException(failure, comment ?? "the upstream refused the query");
@@ -85,18 +85,6 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
         }
 
         return bytes.ToArray();
-    }
-
-    internal static async Task ReleaseQuietlyAsync(DicomAssociation association)
-    {
-        try
-        {
-            await association.ReleaseAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DicomAssociationAbortedException or IOException or TimeoutException or InvalidOperationException)
-        {
-            // The upstream went away after answering: nothing is lost.
-        }
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Upstream {Upstream} unreachable for a query on association {AssociationId}")]

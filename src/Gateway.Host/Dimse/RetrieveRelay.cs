@@ -111,7 +111,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
         {
             foreach (DicomAssociation association in associations.Values)
             {
-                await FindRelay.ReleaseQuietlyAsync(association).ConfigureAwait(false);
+                await Upstreams.ReleaseQuietlyAsync(association).ConfigureAwait(false);
                 await association.DisposeAsync().ConfigureAwait(false);
             }
         }
@@ -167,7 +167,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
                 }
             }
 
-            await FindRelay.ReleaseQuietlyAsync(association).ConfigureAwait(false);
+            await Upstreams.ReleaseQuietlyAsync(association).ConfigureAwait(false);
             if (final is { Status.Category: DimseStatusCategory.Failure } failed && relay.Attempted == 0)
             {
                 throw new DimseStatusException(failed.Status, failed.Command.ErrorComment ?? "the upstream refused the retrieve");

@@ -27,7 +27,7 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
     {
         if (policy?.ServiceFor(calledAE)?.Upstream is { } fromPolicy)
         {
-            return new UpstreamTarget(fromPolicy.AETitle, fromPolicy.Host, fromPolicy.Port, fromPolicy.Tls, TimeSpan.FromSeconds(30));
+            return UpstreamTarget.From(fromPolicy);
         }
 
         return routingName is not null && options.Value.Upstreams.TryGetValue(routingName, out UpstreamOptions? upstream)
@@ -46,6 +46,19 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
     {
         ArgumentNullException.ThrowIfNull(target);
         return ConnectAsync(target.AETitle, target.Host, target.Port, target.Tls, target.Timeout, abstractSyntaxes, roles, handler, extra, cancellationToken);
+    }
+
+    /// <summary>Releases an association the gateway opened; an upstream that already went away is not an error.</summary>
+    public static async Task ReleaseQuietlyAsync(DicomAssociation association)
+    {
+        try
+        {
+            await association.ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DicomAssociationAbortedException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // The upstream went away after answering: nothing is lost.
+        }
     }
 
     /// <summary>Connects to upstream <paramref name="name"/> proposing <paramref name="abstractSyntaxes"/> in uncompressed syntaxes.</summary>
@@ -117,7 +130,15 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
 }
 
 /// <summary>An upstream to connect to.</summary>
-public sealed record UpstreamTarget(string AETitle, string Host, int Port, bool Tls, TimeSpan Timeout);
+public sealed record UpstreamTarget(string AETitle, string Host, int Port, bool Tls, TimeSpan Timeout)
+{
+    /// <summary>The upstream of a policy service (30 s for connection, association and each response).</summary>
+    public static UpstreamTarget From(Gateway.Policy.Model.UpstreamDefinition upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        return new UpstreamTarget(upstream.AETitle, upstream.Host, upstream.Port, upstream.Tls, TimeSpan.FromSeconds(30));
+    }
+}
 
 /// <summary>One presentation context to propose: an abstract syntax and its transfer syntaxes in our order of preference.</summary>
 public sealed record PresentationContextProposalSpec(string AbstractSyntax, IReadOnlyList<DicomTransferSyntax> TransferSyntaxes);
