@@ -75,7 +75,11 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
-            Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory),
+            Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory) with
+            {
+                MinimumFreeBytes = gateway.Backpressure.MinimumFreeBytes,
+                MaxOutboxDepth = gateway.Backpressure.MaxOutboxDepth,
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Archive")));
         builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());
