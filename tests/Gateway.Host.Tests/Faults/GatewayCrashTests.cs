@@ -71,8 +71,8 @@ public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
         string[] expected = [.. instances.Select(i => i.Uid).Order(StringComparer.Ordinal)];
         Assert.Equal(expected, sender.Acknowledged.Order(StringComparer.Ordinal));
         Assert.Empty(sender.Refusals);
-        await Delivery.WaitForPacsCountAsync(pacs, Instances, DrainTimeout, () => gateway.Output);
-        IReadOnlyList<OutboxCounts> outbox = await Delivery.WaitForDrainedOutboxAsync(gateway.DataDirectory, DrainTimeout, () => gateway.Output);
+        await Delivery.WaitForPacsCountAsync(pacs, Instances, DrainTimeout, gateway);
+        IReadOnlyList<OutboxCounts> outbox = await Delivery.WaitForDrainedOutboxAsync(gateway, DrainTimeout);
         output.WriteLine($"drained after {clock.Elapsed.TotalSeconds:F1} s: {string.Join("; ", outbox)}");
 
         // Exactly once as far as the PACS can tell: every UID, each once, nothing else; and no item gave up.

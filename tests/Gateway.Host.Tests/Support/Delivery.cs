@@ -36,16 +36,20 @@ internal static class Delivery
         return [.. instances.Select(i => (string)i!["MainDicomTags"]!["SOPInstanceUID"]!).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Waits until Orthanc holds <paramref name="expected"/> instances; fails with <paramref name="diagnostics"/> after <paramref name="timeout"/>.</summary>
-    public static async Task WaitForPacsCountAsync(OrthancServer pacs, long expected, TimeSpan timeout, Func<string> diagnostics)
+    /// <summary>
+    /// Waits until Orthanc holds <paramref name="expected"/> instances; fails after <paramref name="timeout"/>, or at once
+    /// when the gateway that should deliver them has died, with the gateway's output.
+    /// </summary>
+    public static async Task WaitForPacsCountAsync(OrthancServer pacs, long expected, TimeSpan timeout, GatewayChildProcess gateway)
     {
         DateTime end = DateTime.UtcNow + timeout;
         long count;
         while ((count = await PacsCountAsync(pacs)) < expected)
         {
+            AssertAlive(gateway);
             Assert.True(
                 DateTime.UtcNow < end,
-                $"the PACS holds {count} of {expected} instances after {timeout.TotalSeconds} s{Environment.NewLine}{diagnostics()}");
+                $"the PACS holds {count} of {expected} instances after {timeout.TotalSeconds} s{Environment.NewLine}{gateway.Output}");
             await Task.Delay(250);
         }
     }
@@ -57,24 +61,29 @@ internal static class Delivery
         return await admin.Outbox.GetCountsAsync(CancellationToken.None);
     }
 
-    /// <summary>Waits until no outbox item is pending or leased; fails with the counts after <paramref name="timeout"/>.</summary>
-    public static async Task<IReadOnlyList<OutboxCounts>> WaitForDrainedOutboxAsync(string dataDirectory, TimeSpan timeout, Func<string> diagnostics)
+    /// <summary>Waits until no outbox item of the running <paramref name="gateway"/> is pending or leased; fails with the counts after <paramref name="timeout"/>.</summary>
+    public static async Task<IReadOnlyList<OutboxCounts>> WaitForDrainedOutboxAsync(GatewayChildProcess gateway, TimeSpan timeout)
     {
         DateTime end = DateTime.UtcNow + timeout;
         while (true)
         {
-            IReadOnlyList<OutboxCounts> counts = await OutboxAsync(dataDirectory);
+            IReadOnlyList<OutboxCounts> counts = await OutboxAsync(gateway.DataDirectory);
             if (counts.All(c => c.Undelivered == 0))
             {
                 return counts;
             }
 
+            AssertAlive(gateway);
             Assert.True(
                 DateTime.UtcNow < end,
-                $"the outbox still holds undelivered items after {timeout.TotalSeconds} s: {string.Join("; ", counts)}{Environment.NewLine}{diagnostics()}");
+                $"the outbox still holds undelivered items after {timeout.TotalSeconds} s: {string.Join("; ", counts)}{Environment.NewLine}{gateway.Output}");
             await Task.Delay(250);
         }
     }
+
+    /// <summary>Fails, with its output, unless the gateway process is still running.</summary>
+    public static void AssertAlive(GatewayChildProcess gateway) =>
+        Assert.True(gateway.IsRunning, "the gateway process has exited:" + Environment.NewLine + gateway.Output);
 
     /// <summary>Asserts that the PACS holds the instance of <paramref name="file"/> with the same data set as sent.</summary>
     public static async Task AssertSameAtPacsAsync(OrthancServer pacs, string file, string scratch)

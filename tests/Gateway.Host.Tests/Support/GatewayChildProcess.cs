@@ -44,8 +44,8 @@ internal sealed class GatewayChildProcess : IAsyncDisposable
 
     public int HttpsPort { get; }
 
-    /// <summary>The process id of the running gateway, or null while it is down.</summary>
-    public int? ProcessId => _process?.Id;
+    /// <summary>True while the gateway process runs (it was started and has not exited, by itself or killed).</summary>
+    public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>How many times it was killed with SIGKILL.</summary>
     public int Kills { get; private set; }

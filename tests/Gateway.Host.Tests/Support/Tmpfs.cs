@@ -29,6 +29,29 @@ internal sealed class Tmpfs : IDisposable
         Assert.True(code == 0, $"mount -o remount,size={size} failed ({code}): {output}");
     }
 
+    /// <summary>Writes a file of zeros named <paramref name="name"/> on the volume until the volume refuses (ENOSPC).</summary>
+    /// <returns>The bytes written.</returns>
+    public long Fill(string name)
+    {
+        byte[] block = new byte[4096];
+        using var file = new FileStream(System.IO.Path.Combine(Path, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        long written = 0;
+        try
+        {
+            while (true)
+            {
+                file.Write(block);
+                written += block.Length;
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: the volume is full.
+        }
+
+        return written;
+    }
+
     /// <summary>Free bytes on the volume now.</summary>
     public long FreeBytes => new DriveInfo(Path).AvailableFreeSpace;
 
