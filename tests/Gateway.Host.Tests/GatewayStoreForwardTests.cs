@@ -19,8 +19,7 @@ public sealed class GatewayStoreForwardTests : IDisposable
     {
         string root = _temp.Sub("gateway");
         string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await OrthancServer.StartAsync(
-            _temp.Sub("orthanc"), "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
+        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
         string source = _temp.Sub("source");
         await TestStudies.WriteAllAsync(source);
         TestInstance canary = TestStudies.All[0] with

@@ -15,7 +15,7 @@ namespace Gateway.Host.Tests.Faults;
 public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Instances = 500;
-    private const int BatchSize = 25;
+    private const int BatchSize = 50;
     private const int KillCount = 4;
 
     // Generous bounds that fail clearly: the machines these run on are shared and often loaded.
@@ -32,8 +32,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
         var clock = Stopwatch.StartNew();
         string root = _temp.Sub("gateway");
         string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await OrthancServer.StartAsync(
-            _temp.Sub("orthanc"), "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
+        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
         IReadOnlyList<(string Uid, string File)> instances = await FaultInstances.WriteAsync(_temp.Sub("source"), Instances);
         await using GatewayChildProcess gateway = await GatewayChildProcess.StartAsync(root, Delivery.ForwardingTo(pacs));
 
@@ -42,7 +41,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
         int seed = Random.Shared.Next();
         var random = new Random(seed);
         int[] killAfter = [.. Enumerable.Range(1, KillCount).Select(k => random.Next((k * 100) - 70, (k * 100) + 10))];
-        int[] killDelaysMs = [.. Enumerable.Range(1, KillCount).Select(_ => random.Next(0, 300))];
+        int[] killDelaysMs = [.. Enumerable.Range(1, KillCount).Select(_ => random.Next(0, 1000))];
         output.WriteLine($"seed {seed}: kills after {string.Join(", ", killAfter)} acknowledged instances (+{string.Join(", ", killDelaysMs)} ms)");
 
         var sender = new ResendingSender(gateway, instances, BatchSize);

@@ -37,8 +37,7 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
         string root = _temp.Sub("gateway");
         string certs = GatewayProcess.CreatePki(root);
         using Tmpfs volume = Tmpfs.Mount(Path.Combine(root, "data"), VolumeSize);
-        await using OrthancServer pacs = await OrthancServer.StartAsync(
-            _temp.Sub("orthanc"), "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
+        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
         await pacs.StopAsync();
         IReadOnlyList<(string Uid, string File)> instances = await FaultInstances.WriteAsync(_temp.Sub("source"), Instances, ImageSize);
         var settings = Delivery.ForwardingTo(pacs);
