@@ -45,21 +45,31 @@ public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"seed {seed}: kills after {string.Join(", ", killAfter)} acknowledged instances (+{string.Join(", ", killDelaysMs)} ms)");
 
         var sender = new ResendingSender(gateway, instances, BatchSize);
-        Task sending = sender.RunAsync(SendTimeout);
+        using var failed = new CancellationTokenSource();
+        Task sending = sender.RunAsync(SendTimeout, failed.Token);
         var killedAt = new List<int>();
-        for (int k = 0; k < KillCount; k++)
+        try
         {
-            while (sender.AcknowledgedCount < killAfter[k] && !sending.IsCompleted)
+            for (int k = 0; k < KillCount; k++)
             {
-                await Task.Delay(10);
-            }
+                while (sender.AcknowledgedCount < killAfter[k] && !sending.IsCompleted)
+                {
+                    await Task.Delay(10);
+                }
 
-            await Task.Delay(killDelaysMs[k]);
-            Assert.False(sending.IsCompleted, $"the sender finished before kill {k + 1}: {sending.Exception}");
-            gateway.Kill();
-            killedAt.Add(sender.AcknowledgedCount);
-            await Task.Delay(random.Next(0, 500));
-            await gateway.StartAgainAsync();
+                await Task.Delay(killDelaysMs[k]);
+                Assert.False(sending.IsCompleted, $"the sender finished before kill {k + 1}: {sending.Exception}");
+                gateway.Kill();
+                killedAt.Add(sender.AcknowledgedCount);
+                await Task.Delay(random.Next(0, 500));
+                await gateway.StartAgainAsync();
+            }
+        }
+        catch
+        {
+            // No sender left running against a gateway that is gone.
+            await failed.CancelAsync();
+            throw;
         }
 
         await sending;

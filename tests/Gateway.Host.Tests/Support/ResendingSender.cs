@@ -60,14 +60,18 @@ internal sealed class ResendingSender(GatewayChildProcess gateway, IReadOnlyList
     /// <summary>storescu runs that got no association (the gateway was down or still starting).</summary>
     public int Refused { get; private set; }
 
-    /// <summary>Sends until every instance is acknowledged; fails after <paramref name="timeout"/>, saying how far it got.</summary>
-    public async Task RunAsync(TimeSpan timeout)
+    /// <summary>
+    /// Sends until every instance is acknowledged; fails after <paramref name="timeout"/>, saying how far it got. Stops
+    /// (between storescu runs) when <paramref name="cancellationToken"/> is cancelled: the test failed elsewhere.
+    /// </summary>
+    public async Task RunAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var uidOf = instances.ToDictionary(i => i.File, i => i.Uid, StringComparer.Ordinal);
         var pending = new List<string>(instances.Select(i => i.File));
         DateTime end = DateTime.UtcNow + timeout;
         while (pending.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (DateTime.UtcNow > end)
             {
                 throw new TimeoutException(
@@ -107,7 +111,7 @@ internal sealed class ResendingSender(GatewayChildProcess gateway, IReadOnlyList
             if (acknowledged.Count < batch.Length)
             {
                 // The association broke (the gateway died or is still starting): a modality waits a moment, then resends.
-                await Task.Delay(RetryDelay);
+                await Task.Delay(RetryDelay, cancellationToken);
             }
         }
     }
