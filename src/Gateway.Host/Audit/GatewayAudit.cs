@@ -50,6 +50,33 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Appends a record of something the gateway did on its own (retention, for example): the gateway's process is the
+    /// one active participant and the requestor. Returns when the record is durable.
+    /// </summary>
+    /// <exception cref="AuditLogException">The log refused it: the caller must not go ahead with the operation.</exception>
+    public async ValueTask RecordByGatewayAsync(
+        AuditEventId eventId,
+        AuditEventAction action,
+        AuditEventOutcome outcome,
+        IReadOnlyList<AuditParticipantObject> objects,
+        string? outcomeDescription = null,
+        CancellationToken cancellationToken = default)
+    {
+        var record = new AuditRecord
+        {
+            EventId = eventId,
+            Action = action,
+            EventTime = DateTimeOffset.UtcNow,
+            Outcome = outcome,
+            OutcomeDescription = outcomeDescription,
+            ActiveParticipants = [AuditRecords.ApplicationEntity(options.Value.AETitle, null, isRequestor: true, AuditCodes.ApplicationRole)],
+            Source = _source,
+            ParticipantObjects = objects,
+        };
+        await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Records a denied association or request as a Security Alert, without holding up the refusal.</summary>
     public void SecurityAlert(string callingAE, string calledAE, EndPoint? remote, PolicyDecision decision, string what)
     {
