@@ -2,7 +2,7 @@ using Gateway.Host;
 using Microsoft.Extensions.Options;
 
 // --help and --version answer and exit without starting anything.
-if (CommandLine.TryHandle(args, Console.Out))
+if (GatewayCommandLine.TryHandle(args, Console.Out))
 {
     return 0;
 }

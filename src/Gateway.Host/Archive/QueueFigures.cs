@@ -20,7 +20,7 @@ public sealed partial class QueueFigures : BackgroundService
 {
     private const string DestinationTag = "destination";
     private readonly ArchiveStore _archive;
-    private readonly ForwardingRoutes _routes;
+    private readonly Func<IReadOnlyList<string>> _destinations;
     private readonly QueueMetricsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<QueueFigures> _logger;
@@ -29,11 +29,17 @@ public sealed partial class QueueFigures : BackgroundService
 
     /// <summary>Creates the instruments.</summary>
     public QueueFigures(ArchiveStore archive, ForwardingRoutes routes, IOptions<QueueMetricsOptions> options, TimeProvider time, ILogger<QueueFigures> logger, IMeterFactory meters)
+        : this(archive, (routes ?? throw new ArgumentNullException(nameof(routes))).AllDestinations, options, time, logger, meters)
+    {
+    }
+
+    /// <summary>Creates the instruments; <paramref name="destinations"/> lists the configured destinations (shown even before any traffic).</summary>
+    internal QueueFigures(ArchiveStore archive, Func<IReadOnlyList<string>> destinations, IOptions<QueueMetricsOptions> options, TimeProvider time, ILogger<QueueFigures> logger, IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
         _archive = archive;
-        _routes = routes;
+        _destinations = destinations;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -55,7 +61,7 @@ public sealed partial class QueueFigures : BackgroundService
     {
         DateTimeOffset now = _time.GetUtcNow();
         IReadOnlyList<OutboxCounts> counts = await _archive.Outbox.GetCountsAsync(cancellationToken).ConfigureAwait(false);
-        IEnumerable<string> destinations = _routes.AllDestinations().Concat(counts.Select(c => c.Destination)).Distinct(StringComparer.Ordinal);
+        IEnumerable<string> destinations = _destinations().Concat(counts.Select(c => c.Destination)).Distinct(StringComparer.Ordinal);
         var figures = new List<DestinationFigures>();
         foreach (string destination in destinations)
         {

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Gateway.Host;
 
 /// <summary>The gateway's own command-line words: <c>--help</c>/<c>-h</c> and <c>--version</c>; everything else is configuration.</summary>
-public static class CommandLine
+public static class GatewayCommandLine
 {
     /// <summary>What <c>--help</c> prints.</summary>
     public const string Usage = """
@@ -33,8 +33,8 @@ public static class CommandLine
 
     /// <summary>The version: the informational version of the gateway assembly.</summary>
     public static string Version =>
-        typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(CommandLine).Assembly.GetName().Version?.ToString()
+        typeof(GatewayCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(GatewayCommandLine).Assembly.GetName().Version?.ToString()
         ?? "unknown";
 
     /// <summary>Handles <c>--help</c>, <c>-h</c> and <c>--version</c>: writes the answer and returns true (the gateway does not start).</summary>
