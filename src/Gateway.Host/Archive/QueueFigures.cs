@@ -45,10 +45,10 @@ public sealed partial class QueueFigures : BackgroundService
         _logger = logger;
         _alarm = new UtilisationAlarm(_options.UtilisationWarning);
         Meter meter = meters.Create(GatewayApplication.MeterName);
-        meter.CreateObservableGauge("gateway.outbox.arrival_rate", () => Measure(f => f.ArrivalRate), "{item}/s", "λ: items queued per second for the destination over the window");
-        meter.CreateObservableGauge("gateway.outbox.service_rate", () => Measure(f => f.ServiceRate), "{item}/s", "μ: items delivered per second of forwarding time over the window");
-        meter.CreateObservableGauge("gateway.outbox.utilisation", () => Measure(f => f.Utilisation), description: "ρ = λ/μ over the window; above 1 the queue grows");
-        meter.CreateObservableGauge("gateway.outbox.predicted_wait", () => Measure(f => f.PredictedWaitSeconds), "s", "1/(μ − λ): the M/M/1 time an item spends queued and in service; +Inf when μ ≤ λ");
+        meter.CreateObservableGauge("gateway.outbox.arrival_rate", () => Measure(f => f.ArrivalRate), "{item}/s", "lambda: items queued per second for the destination over the window");
+        meter.CreateObservableGauge("gateway.outbox.service_rate", () => Measure(f => f.ServiceRate), "{item}/s", "mu: items delivered per second of forwarding time over the window");
+        meter.CreateObservableGauge("gateway.outbox.utilisation", () => Measure(f => f.Utilisation), description: "rho = lambda/mu over the window; above 1 the queue grows");
+        meter.CreateObservableGauge("gateway.outbox.predicted_wait", () => Measure(f => f.PredictedWaitSeconds), "s", "1/(mu - lambda): the M/M/1 time an item spends queued and in service; +Inf when mu <= lambda");
         meter.CreateObservableGauge("gateway.outbox.depth", () => Measure(f => f.Depth), "{item}", "Items pending or in flight for the destination");
         meter.CreateObservableGauge("gateway.outbox.dead_letters", () => Measure(f => f.DeadLetters), "{item}", "Items the destination never accepted, waiting for an operator (gatewayctl queue retry)");
     }
