@@ -23,12 +23,9 @@ public sealed class GatewayRetentionTests : IDisposable
     {
         int pacsPort = FreePort.Next();
         await using BackgroundTool pacs = await BackgroundTool.StartStorescpAsync("PACS", _temp.Sub("pacs"), pacsPort);
-        string source = _temp.Sub("source");
-        await TestStudies.WriteAllAsync(source);
         string root = _temp.Sub("gateway");
-        await using (GatewayProcess gateway = await GatewayProcess.StartAsync(root, Settings(pacsPort)))
+        await using (GatewayProcess gateway = await StartAndStoreAsync(root, Settings(pacsPort)))
         {
-            (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
             ArchiveStore archive = gateway.Services.GetRequiredService<ArchiveStore>();
 
             // Delivered to the PACS, then purged by the retention that runs every second.
@@ -68,8 +65,6 @@ public sealed class GatewayRetentionTests : IDisposable
     {
         int pacsPort = FreePort.Next();
         await using BackgroundTool pacs = await BackgroundTool.StartStorescpAsync("PACS", _temp.Sub("pacs"), pacsPort);
-        string source = _temp.Sub("source");
-        await TestStudies.WriteAllAsync(source);
         string root = _temp.Sub("gateway");
         Dictionary<string, string?> settings = Settings(pacsPort);
 
@@ -80,9 +75,8 @@ public sealed class GatewayRetentionTests : IDisposable
         settings["Gateway:Upstreams:Ai:Tls"] = "false";
         settings["Gateway:Upstreams:Ai:TimeoutSeconds"] = "2";
         settings["Gateway:Routing:ForwardTo:1"] = "Ai";
-        await using (GatewayProcess gateway = await GatewayProcess.StartAsync(root, settings))
+        await using (GatewayProcess gateway = await StartAndStoreAsync(root, settings))
         {
-            (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
             ArchiveStore archive = gateway.Services.GetRequiredService<ArchiveStore>();
             var retention = gateway.Services.GetRequiredService<Gateway.Host.Archive.RetentionService>();
 
@@ -104,6 +98,22 @@ public sealed class GatewayRetentionTests : IDisposable
         IReadOnlyList<(long Index, int EventId, string Line)> records = await Gatewayctl.AuditSearchAsync(Path.Combine(root, "data", "audit"));
         Assert.DoesNotContain(records, r => r.EventId == StudyDeleted);
         Assert.Equal(TestStudies.All.Count, records.Count(r => r.EventId == 110107));
+    }
+
+    // The gateway in root with the settings, after a device stored the test studies through it.
+    private async Task<GatewayProcess> StartAndStoreAsync(string root, Dictionary<string, string?> settings)
+    {
+        string source = _temp.Sub("source");
+        await TestStudies.WriteAllAsync(source);
+        GatewayProcess gateway = await GatewayProcess.StartAsync(root, settings);
+        ToolResult store = await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source]);
+        if (store.ExitCode != 0)
+        {
+            await gateway.DisposeAsync();
+            store.EnsureSuccess();
+        }
+
+        return gateway;
     }
 
     // How many of the test instances are still readable from the archive.
