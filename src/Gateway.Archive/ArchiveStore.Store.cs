@@ -95,6 +95,7 @@ public sealed partial class ArchiveStore
                 SopInstanceUid = request.SopInstanceUid,
                 StudyInstanceUid = written.Header.StudyInstanceUid!,
                 SeriesInstanceUid = written.Header.SeriesInstanceUid!,
+                PatientId = written.Header.Study.PatientId,
                 DataSetLength = written.DataSetLength,
                 QueuedDestinations = result.Queued,
             };

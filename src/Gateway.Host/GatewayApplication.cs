@@ -75,7 +75,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
-            Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory),
+            Archive.RetentionService.Apply(Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory), sp.GetRequiredService<IOptions<RetentionOptions>>().Value),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Archive")));
         builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());
@@ -89,6 +89,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<DimseListeners>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DimseListeners>());
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddGatewayOperations(builder.Configuration);
 
         builder.Services.AddHealthChecks()
             .AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"])

@@ -18,9 +18,7 @@ public sealed class GatewayStoreForwardTests : IDisposable
     public async Task Storescu_ThroughTheGateway_ArrivesAtThePacsEqualAndNothingReadableStaysOnDisk()
     {
         string root = _temp.Sub("gateway");
-        string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await OrthancServer.StartAsync(
-            _temp.Sub("orthanc"), "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
         string source = _temp.Sub("source");
         await TestStudies.WriteAllAsync(source);
         TestInstance canary = TestStudies.All[0] with
@@ -76,9 +74,9 @@ public sealed class GatewayStoreForwardTests : IDisposable
 
         // The audit log holds one Import per instance and a Security Alert for the stranger, and verifies.
         string audit = Path.Combine(gateway.DataDirectory, "audit");
-        (int verified, string verifyOutput) = await GatewayctlAsync("audit", "verify", "--dir", audit, "--decrypt");
-        (int searched, string imports) = await GatewayctlAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl");
-        (_, string alerts) = await GatewayctlAsync("audit", "search", "--dir", audit, "--event", "110113", "--format", "jsonl");
+        (int verified, string verifyOutput) = await Gatewayctl.RunAsync("audit", "verify", "--dir", audit, "--decrypt");
+        (int searched, string imports) = await Gatewayctl.RunAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl");
+        (_, string alerts) = await Gatewayctl.RunAsync("audit", "search", "--dir", audit, "--event", "110113", "--format", "jsonl");
         Assert.True(verified == 0, verifyOutput);
         Assert.Equal(0, searched);
         Assert.Equal(expected.Length, imports.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -92,14 +90,6 @@ public sealed class GatewayStoreForwardTests : IDisposable
                 Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(secret)), $"{secret} in plaintext (UTF-16) in {file}");
             }
         }
-    }
-
-    private static async Task<(int Exit, string Output)> GatewayctlAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = await Gateway.Cli.Program.RunAsync(args, stdout, stderr);
-        return (exit, exit == 0 ? stdout.ToString() : stdout.ToString() + stderr.ToString());
     }
 
     private static bool Same(byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b);
