@@ -14,6 +14,9 @@ internal static partial class ArchiveMessages
     [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Archive object {ObjectName} of instance {SopInstanceUid} is missing")]
     public static partial void MissingObject(ILogger logger, string objectName, string sopInstanceUid);
 
+    [LoggerMessage(EventId = 6018, Level = LogLevel.Information, Message = "Archive object {ObjectName} was committed before a crash took its rename: renamed now")]
+    public static partial void RolledForward(ILogger logger, string objectName);
+
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Archived {SopInstanceUid} from {CallingAE}: {Outcome}, {Bytes} bytes, queued for {Queued} destination(s)")]
     public static partial void Stored(ILogger logger, string sopInstanceUid, string callingAE, ArchiveStoreOutcome outcome, long bytes, int queued);
 

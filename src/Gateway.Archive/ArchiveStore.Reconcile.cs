@@ -121,9 +121,31 @@ public sealed partial class ArchiveStore
         int orphans = 0;
         int unknown = 0;
         var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string path in Directory.EnumerateFileSystemEntries(directory))
+        bool changed = false;
+        foreach (string path in Directory.GetFileSystemEntries(directory))
         {
             string file = Path.GetFileName(path);
+            Match slot = SlotFileName().Match(file);
+            if (slot.Success && File.Exists(path) && file.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                // A slot: unused (delete), or written and committed while its rename was lost in a crash (roll forward).
+                string slotName = slot.Groups[1].Value;
+                string final = Path.Combine(directory, slotName + ".obj");
+                if (referenced.ContainsKey(slotName) && !File.Exists(final))
+                {
+                    File.Move(path, final);
+                    present.Add(slotName);
+                    ArchiveMessages.RolledForward(_logger, slotName);
+                }
+                else
+                {
+                    File.Delete(path);
+                }
+
+                changed = true;
+                continue;
+            }
+
             Match m = ObjectFileName().Match(file);
             if (!m.Success || !File.Exists(path) || !file.StartsWith(prefix, StringComparison.Ordinal))
             {
@@ -144,7 +166,7 @@ public sealed partial class ArchiveStore
             orphans++;
         }
 
-        if (orphans > 0)
+        if (orphans > 0 || changed)
         {
             FileSync.FlushDirectory(directory);
         }
@@ -166,4 +188,7 @@ public sealed partial class ArchiveStore
 
     [GeneratedRegex("^([0-9a-f]{32})\\.obj$", RegexOptions.CultureInvariant)]
     private static partial Regex ObjectFileName();
+
+    [GeneratedRegex("^([0-9a-f]{32})\\.slot$", RegexOptions.CultureInvariant)]
+    private static partial Regex SlotFileName();
 }

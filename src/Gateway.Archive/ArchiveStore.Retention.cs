@@ -8,6 +8,16 @@ public sealed partial class ArchiveStore
 {
     private const int PurgeBatch = 256;
 
+    // Which instances retention may purge now: archived, not a conflict copy, no item pending, leased or dead-lettered,
+    // and either delivered everywhere long enough ago or (when configured) stored with no destination long enough ago.
+    private const string Purgeable = """
+        i.object_name IS NOT NULL AND i.conflict = 0
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.instance_id = i.id AND o.state <> 2)
+          AND (CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.instance_id = i.id)
+                    THEN (SELECT MAX(o.delivered_at) FROM outbox o WHERE o.instance_id = i.id) <= $p0
+                    ELSE $p1 AND i.received_at <= $p0 END)
+        """;
+
     /// <summary>
     /// Retention: removes the objects of instances that every destination has received, <see cref="ArchiveOptions.ObjectRetention"/>
     /// after the last delivery (and, with <see cref="ArchiveOptions.PurgeUnforwarded"/>, of instances stored with no
@@ -20,7 +30,21 @@ public sealed partial class ArchiveStore
     /// unreadable even from a backup of the file), then deletes the files; a crash in between leaves unreferenced files,
     /// removed at the next open.
     /// </remarks>
-    public async Task<ArchivePurgeResult> PurgeAsync(CancellationToken cancellationToken)
+    public Task<ArchivePurgeResult> PurgeAsync(CancellationToken cancellationToken) => PurgeAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Retention as <see cref="PurgeAsync(CancellationToken)"/>, calling <paramref name="beforePurge"/> with each batch of
+    /// instances before any of them is purged (to write the deletion to an audit log first).
+    /// </summary>
+    /// <remarks>
+    /// When <paramref name="beforePurge"/> throws, that batch and the rest are left alone and the exception propagates, so
+    /// nothing is purged without its record. The batch is checked again when it is purged: an instance that meanwhile got
+    /// a new outbox item (the same instance stored again for another destination) stays, so the callback may name an
+    /// instance that then is not purged, never the other way round.
+    /// </remarks>
+    /// <param name="beforePurge">Called with every batch (never empty) before it is purged; null for none.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    public async Task<ArchivePurgeResult> PurgeAsync(Func<IReadOnlyList<ArchivePurgeCandidate>, CancellationToken, Task>? beforePurge, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         long now = NowMs();
@@ -31,7 +55,18 @@ public sealed partial class ArchiveStore
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            List<string> names = await _db.WriteAsync((c, tx) => PurgeBatchOf(c, tx, now, objectCutoff), cancellationToken).ConfigureAwait(false);
+            List<ArchivePurgeCandidate> candidates = SelectPurgeable(objectCutoff);
+            if (candidates.Count == 0)
+            {
+                break;
+            }
+
+            if (beforePurge is not null)
+            {
+                await beforePurge(candidates, cancellationToken).ConfigureAwait(false);
+            }
+
+            List<string> names = await _db.WriteAsync((c, tx) => MarkPurged(c, tx, now, objectCutoff, candidates), cancellationToken).ConfigureAwait(false);
             var directories = new HashSet<string>(StringComparer.Ordinal);
             foreach (string name in names)
             {
@@ -58,7 +93,7 @@ public sealed partial class ArchiveStore
             }
 
             objects += names.Count;
-            if (names.Count < PurgeBatch)
+            if (candidates.Count < PurgeBatch)
             {
                 break;
             }
@@ -73,45 +108,70 @@ public sealed partial class ArchiveStore
         return new ArchivePurgeResult { ObjectsPurged = objects, BytesFreed = bytes, InstancesForgotten = forgotten, OutboxRowsRemoved = outboxRows };
     }
 
-    private List<string> PurgeBatchOf(SqliteConnection c, SqliteTransaction tx, long now, long cutoff)
+    private List<ArchivePurgeCandidate> SelectPurgeable(long cutoff)
     {
-        var rows = new List<(long Id, string Name)>();
-        using (SqliteCommand select = ArchiveDatabase.Command(
-            c,
-            tx,
-            """
-            SELECT i.id, i.object_name FROM instances i
-            WHERE i.object_name IS NOT NULL AND i.conflict = 0
-              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.instance_id = i.id AND o.state <> 2)
-              AND (CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.instance_id = i.id)
-                        THEN (SELECT MAX(o.delivered_at) FROM outbox o WHERE o.instance_id = i.id) <= $p0
-                        ELSE $p1 AND i.received_at <= $p0 END)
+        var candidates = new List<ArchivePurgeCandidate>();
+        using SqliteConnection reader = _db.OpenReader();
+        using SqliteCommand select = ArchiveDatabase.Command(
+            reader,
+            null,
+            $"""
+            SELECT i.id, i.sop_instance_uid, i.sop_class_uid, se.series_uid, st.study_uid
+            FROM instances i JOIN series se ON se.id = i.series_id JOIN studies st ON st.id = se.study_id
+            WHERE {Purgeable}
+            ORDER BY i.id
             LIMIT $p2
             """,
             cutoff,
             _options.PurgeUnforwarded,
-            PurgeBatch))
-        using (SqliteDataReader r = select.ExecuteReader())
+            PurgeBatch);
+        using SqliteDataReader r = select.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
+            candidates.Add(new ArchivePurgeCandidate
             {
-                rows.Add((r.GetInt64(0), r.GetString(1)));
-            }
+                InstanceId = r.GetInt64(0),
+                SopInstanceUid = r.GetString(1),
+                SopClassUid = r.GetString(2),
+                SeriesInstanceUid = r.GetString(3),
+                StudyInstanceUid = r.GetString(4),
+            });
         }
 
+        return candidates;
+    }
+
+    // Purges the candidates that are still purgeable (checked again inside the write transaction); returns their object names.
+    private List<string> MarkPurged(SqliteConnection c, SqliteTransaction tx, long now, long cutoff, List<ArchivePurgeCandidate> candidates)
+    {
+        var names = new List<string>(candidates.Count);
+        using SqliteCommand select = ArchiveDatabase.Command(
+            c,
+            tx,
+            $"SELECT i.object_name FROM instances i WHERE i.id = $p2 AND {Purgeable}",
+            cutoff,
+            _options.PurgeUnforwarded,
+            0L);
         using SqliteCommand update = ArchiveDatabase.Command(
             c,
             tx,
             "UPDATE instances SET object_name = NULL, object_id = NULL, kek_version = NULL, wrapped_key = NULL, purged_at = $p0 WHERE id = $p1",
             now,
             0L);
-        foreach ((long id, _) in rows)
+        foreach (ArchivePurgeCandidate candidate in candidates)
         {
-            update.Parameters[1].Value = id;
+            select.Parameters[2].Value = candidate.InstanceId;
+            if (select.ExecuteScalar() is not string name)
+            {
+                continue;
+            }
+
+            update.Parameters[1].Value = candidate.InstanceId;
             update.ExecuteNonQuery();
+            names.Add(name);
         }
 
-        return rows.ConvertAll(r => r.Name);
+        return names;
     }
 
     private static (int Forgotten, int OutboxRows) ForgetHistory(SqliteConnection c, SqliteTransaction tx, long cutoff)

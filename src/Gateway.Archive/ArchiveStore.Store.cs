@@ -51,24 +51,23 @@ public sealed partial class ArchiveStore
             throw;
         }
 
-        byte[] objectId = RandomNumberGenerator.GetBytes(ObjectFormat.ObjectIdLength);
-        string name = ObjectFormat.NameOf(objectId);
-        string temp = Path.Combine(_options.TempDirectory, name + ".tmp");
         byte[] dataKey = RandomNumberGenerator.GetBytes(ObjectFormat.DataKeyLength);
+        string? slot = null;
         string? placed = null;
         bool commitStarted = false;
         bool committed = false;
         try
         {
+            // A slot is an empty file whose name is already durable: the object costs one fsync of its own bytes. The
+            // rename to its final name is made durable by the index commit (recovery rolls a committed slot forward).
+            (byte[] objectId, slot) = await _slots.TakeAsync().ConfigureAwait(false);
+            string name = ObjectFormat.NameOf(objectId);
             var header = new ObjectHeader(_options.ChunkSize, _keys.Ring.CurrentVersion, RandomNumberGenerator.GetBytes(ObjectFormat.NoncePrefixLength), objectId);
-            Written written = await WriteObjectAsync(temp, header, dataKey, request, dataSet, cancellationToken).ConfigureAwait(false);
+            Written written = await WriteObjectAsync(slot, header, dataKey, request, dataSet, cancellationToken).ConfigureAwait(false);
             ValidateIdentifiers(request, written.Header);
 
             placed = ObjectPath(name);
-            string directory = Path.GetDirectoryName(placed)!;
-            EnsureObjectDirectory(directory);
-            File.Move(temp, placed);
-            FileSync.FlushDirectory(directory);
+            File.Move(slot, placed);
 
             var pending = new PendingInstance(request, written, name, objectId, dataKey, destinations, NowMs());
             commitStarted = true;
@@ -96,6 +95,7 @@ public sealed partial class ArchiveStore
                 SopInstanceUid = request.SopInstanceUid,
                 StudyInstanceUid = written.Header.StudyInstanceUid!,
                 SeriesInstanceUid = written.Header.SeriesInstanceUid!,
+                PatientId = written.Header.Study.PatientId,
                 DataSetLength = written.DataSetLength,
                 QueuedDestinations = result.Queued,
             };
@@ -113,7 +113,11 @@ public sealed partial class ArchiveStore
         finally
         {
             CryptographicOperations.ZeroMemory(dataKey);
-            TryDelete(temp);
+            if (slot is not null && placed is null)
+            {
+                TryDelete(slot);
+            }
+
             if (placed is not null && !commitStarted)
             {
                 TryDelete(placed);
@@ -122,7 +126,7 @@ public sealed partial class ArchiveStore
             {
                 // The commit failed, or its outcome is unknown: if it reached the WAL, the row references the object after
                 // all, so it is not deleted here; the next open removes it when no row references it.
-                ArchiveMessages.CommitFailed(_logger, request.SopInstanceUid, name);
+                ArchiveMessages.CommitFailed(_logger, request.SopInstanceUid, Path.GetFileNameWithoutExtension(placed));
             }
         }
     }
@@ -225,10 +229,10 @@ public sealed partial class ArchiveStore
 
     private long FreeBytes() => new DriveInfo(_options.ArchiveDirectory).AvailableFreeSpace;
 
-    private async Task<Written> WriteObjectAsync(string temp, ObjectHeader header, byte[] dataKey, ArchiveStoreRequest request, Stream dataSet, CancellationToken cancellationToken)
+    private async Task<Written> WriteObjectAsync(string slot, ObjectHeader header, byte[] dataKey, ArchiveStoreRequest request, Stream dataSet, CancellationToken cancellationToken)
     {
         byte[] meta = await BuildFileMetaInformationAsync(request, cancellationToken).ConfigureAwait(false);
-        var file = new FileStream(temp, FileSync.NewPrivateFile(asynchronous: true));
+        var file = new FileStream(slot, FileSync.ExistingPrivateFile(asynchronous: true));
         await using (file.ConfigureAwait(false))
         {
             using var writer = new EncryptingObjectWriter(file, dataKey, header, request.SopInstanceUid);

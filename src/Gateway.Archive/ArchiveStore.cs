@@ -34,6 +34,7 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
     private readonly ArchiveDatabase _db;
     private readonly ArchiveKeys _keys;
     private readonly ConcurrentDictionary<string, bool> _objectDirectories = new(StringComparer.Ordinal);
+    private readonly ObjectSlots _slots;
     private int _disposed;
 
     private ArchiveStore(ArchiveOptions options, TimeProvider time, ILogger logger, ArchiveLock archiveLock, ArchiveDatabase db, ArchiveKeys keys)
@@ -44,6 +45,7 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
         _lock = archiveLock;
         _db = db;
         _keys = keys;
+        _slots = new ObjectSlots(options.ObjectsDirectory, EnsureObjectDirectory);
         Outbox = new ArchiveOutbox(db, keys.Attributes, options, time, logger);
     }
 
@@ -115,6 +117,7 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
             return;
         }
 
+        _slots.WaitForRefill();
         _db.Dispose();
         _keys.Dispose();
         _rotationGate.Dispose();

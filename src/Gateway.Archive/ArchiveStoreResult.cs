@@ -18,6 +18,9 @@ public sealed record ArchiveStoreResult
     /// <summary>The Series Instance UID from the data set.</summary>
     public required string SeriesInstanceUid { get; init; }
 
+    /// <summary>(0010,0020) Patient ID of the data set, if it has one (PHI: for the encrypted audit log, never for operational logs).</summary>
+    public string? PatientId { get; init; }
+
     /// <summary>The data set's length in bytes, as received.</summary>
     public required long DataSetLength { get; init; }
 

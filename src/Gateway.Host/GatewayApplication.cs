@@ -75,7 +75,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
-            Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory) with
+            Archive.RetentionService.Apply(Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory), sp.GetRequiredService<IOptions<RetentionOptions>>().Value) with
             {
                 MinimumFreeBytes = gateway.Backpressure.MinimumFreeBytes,
                 MaxOutboxDepth = gateway.Backpressure.MaxOutboxDepth,
@@ -93,6 +93,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<DimseListeners>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DimseListeners>());
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddGatewayOperations(builder.Configuration);
 
         builder.Services.AddHealthChecks()
             .AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"])

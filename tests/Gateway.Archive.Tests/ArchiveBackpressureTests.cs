@@ -20,7 +20,7 @@ public sealed class ArchiveBackpressureTests : IDisposable
 
         Assert.Equal(ArchiveFullReason.DiskSpace, ex.Reason);
         Assert.Equal(0, source.Position);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
         Assert.Empty(_h.ObjectFiles());
         Assert.Equal(0L, _h.Query("SELECT COUNT(*) FROM instances"));
     }

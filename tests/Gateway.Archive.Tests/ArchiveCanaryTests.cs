@@ -56,7 +56,7 @@ public sealed class ArchiveCanaryTests : IDisposable
             TestInstance inFlight = Canary(3) with { PixelBytes = 2_000_000 };
             Task<ArchiveStoreResult> storing = store.StoreAsync(inFlight.Request("PACS"), new FailingStream(inFlight.Open(), 600_000, gate: gate.Task, reached: reached), CancellationToken.None);
             await reached.Task;
-            Assert.Single(Directory.EnumerateFiles(_h.TempDirectory));
+            Assert.Single(_h.WrittenSlots());
             Assert.True(File.Exists(Path.Combine(_h.DataDirectory, "archive", "index.db-wal")));
             AssertNoCanary();
 

@@ -36,6 +36,52 @@ public sealed class ArchiveRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_CommittedObjectWhoseRenameWasLost_IsRolledForward()
+    {
+        var kept = new TestInstance();
+        using (ArchiveStore store = _h.Open())
+        {
+            await store.StoreAsync(kept.Request(), kept.Open(), CancellationToken.None);
+            Assert.NotEmpty(_h.Slots());
+        }
+
+        // The row is committed, but a crash took the rename of the slot to its final name (it is not flushed on its own).
+        string objectFile = _h.ObjectFileOf(kept.SopUid);
+        string slot = Path.ChangeExtension(objectFile, ".slot");
+        File.Move(objectFile, slot);
+
+        using ArchiveStore reopened = _h.Open();
+
+        Assert.True(File.Exists(objectFile));
+        Assert.Empty(_h.Slots());
+        Assert.Empty(reopened.OpenReport.MissingObjects);
+        Assert.Contains(_h.Logger.Lines, l => l.Contains(" 6018 ", StringComparison.Ordinal));
+        Assert.Equal(kept.ToArray(), await ArchiveHarness.ReadAllAsync(await reopened.OpenDataSetAsync(kept.SopUid, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Open_WrittenSlotWithoutIndexRow_IsRemoved()
+    {
+        var kept = new TestInstance();
+        using (ArchiveStore store = _h.Open())
+        {
+            await store.StoreAsync(kept.Request(), kept.Open(), CancellationToken.None);
+        }
+
+        // A crash after the object's bytes went into a slot but before its row: the slot is written and unreferenced.
+        string name = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        string slot = Path.Combine(_h.ObjectsDirectory, name[..2], name + ".slot");
+        Directory.CreateDirectory(Path.GetDirectoryName(slot)!);
+        File.Copy(_h.ObjectFileOf(kept.SopUid), slot);
+
+        using ArchiveStore reopened = _h.Open();
+
+        Assert.False(File.Exists(slot));
+        Assert.Empty(_h.Slots());
+        Assert.Single(_h.ObjectFiles());
+    }
+
+    [Fact]
     public void Open_TemporaryFiles_AreRemovedAndReported()
     {
         using (_h.Open())
@@ -96,7 +142,7 @@ public sealed class ArchiveRecoveryTests : IDisposable
 
         await Assert.ThrowsAsync<IOException>(() => store.StoreAsync(broken.Request("PACS"), new FailingStream(broken.Open(), 300_000), CancellationToken.None));
 
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
         Assert.Empty(_h.ObjectFiles());
         Assert.Equal(0L, _h.Query("SELECT COUNT(*) FROM instances"));
         Assert.Equal(0L, _h.Query("SELECT COUNT(*) FROM outbox"));
@@ -118,11 +164,11 @@ public sealed class ArchiveRecoveryTests : IDisposable
 
         Task<ArchiveStoreResult> storing = store.StoreAsync(instance.Request(), new FailingStream(instance.Open(), 200_000, gate: gate.Task, reached: reached), cts.Token);
         await reached.Task;
-        Assert.Single(Directory.EnumerateFiles(_h.TempDirectory));
+        Assert.Single(_h.WrittenSlots());
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storing);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
         Assert.Empty(_h.ObjectFiles());
         Assert.Equal(0L, _h.Query("SELECT COUNT(*) FROM instances"));
     }
@@ -140,6 +186,6 @@ public sealed class ArchiveRecoveryTests : IDisposable
 
         Assert.Equal(ArchiveRejectReason.MalformedDataSet, ex.Reason);
         Assert.Empty(_h.ObjectFiles());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
     }
 }

@@ -105,7 +105,7 @@ public sealed class ArchiveStoreTests : IDisposable
         Assert.Single(_h.ObjectFiles());
         Assert.Equal(1L, _h.Query("SELECT COUNT(*) FROM instances"));
         Assert.Equal(2L, _h.Query("SELECT COUNT(*) FROM outbox"));
-        Assert.Empty(Directory.EnumerateFiles(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class ArchiveStoreTests : IDisposable
 
         Assert.Equal(ArchiveRejectReason.IdentifierMismatch, ex.Reason);
         Assert.Empty(_h.ObjectFiles());
-        Assert.Empty(Directory.EnumerateFiles(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
         Assert.Equal(0L, _h.Query("SELECT COUNT(*) FROM instances"));
     }
 
@@ -257,7 +257,7 @@ public sealed class ArchiveStoreTests : IDisposable
 
         Assert.Equal(ArchiveRejectReason.MalformedDataSet, ex.Reason);
         Assert.Empty(_h.ObjectFiles());
-        Assert.Empty(Directory.EnumerateFiles(_h.TempDirectory));
+        Assert.Empty(_h.WrittenSlots());
     }
 
     [Theory]

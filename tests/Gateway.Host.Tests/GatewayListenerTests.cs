@@ -37,19 +37,8 @@ public sealed class GatewayListenerTests : IDisposable
     public async Task Https_ServesHealthAndMetricsOverTls12Or13Only()
     {
         await using GatewayProcess gateway = await GatewayProcess.StartAsync(_temp.Sub("gateway"));
-        using X509Certificate2 ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(gateway.Certs, "ca.crt")));
-        using var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(certificate);
-            },
-        };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{gateway.HttpsPort}/") };
+        using var https = new GatewayHttps(gateway);
+        HttpClient http = https.Http;
 
         using HttpResponseMessage live = await http.GetAsync("healthz/live");
         using HttpResponseMessage ready = await http.GetAsync("healthz/ready");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using Gateway.Dicom.Network.Interop.Tests.Support;
 using Gateway.Host.Tests.Support;
 
@@ -19,17 +18,10 @@ public sealed class GatewayRelayTests : IDisposable
     public async Task FindGetAndMove_FromADevice_AreServedByThePacsOverTls()
     {
         string root = _temp.Sub("gateway");
-        string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await OrthancServer.StartAsync(
-            _temp.Sub("orthanc"), "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
         string source = _temp.Sub("source");
         await TestStudies.WriteAllAsync(source);
-        foreach (string file in Directory.GetFiles(source))
-        {
-            using var content = new ByteArrayContent(await File.ReadAllBytesAsync(file));
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
-            (await pacs.Http.PostAsync("instances", content)).EnsureSuccessStatusCode();
-        }
+        await TestPacs.UploadAsync(pacs, source);
 
         string moved = _temp.Sub("moved");
         int devicePort = FreePort.Next();

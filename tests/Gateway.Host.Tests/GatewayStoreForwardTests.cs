@@ -18,8 +18,7 @@ public sealed class GatewayStoreForwardTests : IDisposable
     public async Task Storescu_ThroughTheGateway_ArrivesAtThePacsEqualAndNothingReadableStaysOnDisk()
     {
         string root = _temp.Sub("gateway");
-        string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
         string source = _temp.Sub("source");
         await TestStudies.WriteAllAsync(source);
         TestInstance canary = TestStudies.All[0] with
@@ -31,13 +30,7 @@ public sealed class GatewayStoreForwardTests : IDisposable
             SeriesUid = TestStudies.Root + ".7.3",
         };
         await canary.WriteAsync(source);
-        await using GatewayProcess gateway = await GatewayProcess.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["Gateway:Upstreams:Pacs:AETitle"] = "PACS",
-            ["Gateway:Upstreams:Pacs:Host"] = "127.0.0.1",
-            ["Gateway:Upstreams:Pacs:Port"] = pacs.PortText,
-            ["Gateway:Routing:ForwardTo:0"] = "Pacs",
-        });
+        await using GatewayProcess gateway = await GatewayProcess.StartAsync(root, Delivery.ForwardingTo(pacs));
 
         (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
         ToolResult stranger = await ExternalTool.RunAsync("storescu", [.. gateway.Vlan("STRANGER"), "+sd", "127.0.0.1", gateway.VlanPortText, source]);
@@ -65,9 +58,9 @@ public sealed class GatewayStoreForwardTests : IDisposable
 
         // The audit log holds one Import per instance and a Security Alert for the stranger, and verifies.
         string audit = Path.Combine(gateway.DataDirectory, "audit");
-        (int verified, string verifyOutput) = await GatewayctlAsync("audit", "verify", "--dir", audit, "--decrypt");
-        (int searched, string imports) = await GatewayctlAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl");
-        (_, string alerts) = await GatewayctlAsync("audit", "search", "--dir", audit, "--event", "110113", "--format", "jsonl");
+        (int verified, string verifyOutput) = await Gatewayctl.RunAsync("audit", "verify", "--dir", audit, "--decrypt");
+        (int searched, string imports) = await Gatewayctl.RunAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl");
+        (_, string alerts) = await Gatewayctl.RunAsync("audit", "search", "--dir", audit, "--event", "110113", "--format", "jsonl");
         Assert.True(verified == 0, verifyOutput);
         Assert.Equal(0, searched);
         Assert.Equal(expected.Length, imports.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -81,14 +74,6 @@ public sealed class GatewayStoreForwardTests : IDisposable
                 Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(secret)), $"{secret} in plaintext (UTF-16) in {file}");
             }
         }
-    }
-
-    private static async Task<(int Exit, string Output)> GatewayctlAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = await Gateway.Cli.Program.RunAsync(args, stdout, stderr);
-        return (exit, exit == 0 ? stdout.ToString() : stdout.ToString() + stderr.ToString());
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

@@ -13,6 +13,15 @@ internal sealed class ArchiveDatabase : IDisposable
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writerGate = new(1, 1);
 
+    // Group commit: writes wait here until the committer takes them into a batch.
+    private const int MaxBatch = 64;
+    private readonly List<IPendingWrite> _pending = [];
+    private bool _committing;
+    private bool _disposed;
+
+    // The writer's current synchronous mode (FULL unless a batch of only non-durable writes switched it).
+    private bool _synchronousFull = true;
+
     private ArchiveDatabase(string path, SqliteConnection writer, string readerConnectionString)
     {
         Path = path;
@@ -79,20 +88,128 @@ internal sealed class ArchiveDatabase : IDisposable
         return new ArchiveDatabase(path, writer, builder.ToString());
     }
 
-    /// <summary>Runs <paramref name="body"/> in one write transaction on the writer connection, committing durably.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="body"/> in a write transaction on the writer connection. Concurrent writes share one
+    /// transaction and one commit (group commit): each runs inside its own savepoint, so a body that throws undoes only
+    /// its own changes and gets its exception back, while the others commit. With <paramref name="durable"/> the commit
+    /// is on disk (WAL fsynced) when the task completes; without it the commit is atomic and survives a crash of the
+    /// process but may be lost with the machine's power, for bookkeeping that is safe to redo (leases, delivery marks).
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> body, CancellationToken cancellationToken, bool durable = true)
     {
-        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(body);
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite<T>(body, durable, cancellationToken);
+        bool lead;
+        lock (_pending)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.Add(write);
+            lead = !_committing;
+            _committing = true;
+        }
+
+        if (lead)
+        {
+            // The first writer to find nobody committing becomes the committer, off the caller's thread, and drains the
+            // queue batch by batch until it is empty; writes arriving meanwhile join the next batch.
+            _ = Task.Run(CommitLoopAsync, CancellationToken.None);
+        }
+
+        return write.Task;
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        while (true)
+        {
+            IPendingWrite[] batch;
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _committing = false;
+                    return;
+                }
+
+                batch = _pending.Count > MaxBatch ? [.. _pending.GetRange(0, MaxBatch)] : [.. _pending];
+                _pending.RemoveRange(0, batch.Length);
+            }
+
+            await _writerGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                CommitBatch(batch);
+            }
+            finally
+            {
+                _writerGate.Release();
+            }
+        }
+    }
+
+    private void CommitBatch(IPendingWrite[] batch)
+    {
+        IPendingWrite[] live = [.. batch.Where(w => !w.CancelIfRequested())];
+        if (live.Length == 0)
+        {
+            return;
+        }
+
         try
         {
+            SetSynchronous(live.Any(w => w.Durable));
             using SqliteTransaction tx = _writer.BeginTransaction();
-            T result = body(_writer, tx);
+            bool single = live.Length == 1;
+            for (int i = 0; i < live.Length; i++)
+            {
+                string savepoint = string.Create(CultureInfo.InvariantCulture, $"w{i}");
+                if (!single)
+                {
+                    tx.Save(savepoint);
+                }
+
+                try
+                {
+                    live[i].Run(_writer, tx);
+                    if (!single)
+                    {
+                        tx.Release(savepoint);
+                    }
+                }
+                catch (Exception ex) when (!single)
+                {
+                    tx.Rollback(savepoint);
+                    tx.Release(savepoint);
+                    live[i].Fail(ex);
+                }
+            }
+
             tx.Commit();
-            return result;
         }
-        finally
+        catch (Exception ex)
         {
-            _writerGate.Release();
+            // The commit (or a single write) failed: nothing of the batch is on disk.
+            foreach (IPendingWrite w in live)
+            {
+                w.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (IPendingWrite w in live)
+        {
+            w.Complete();
+        }
+    }
+
+    private void SetSynchronous(bool full)
+    {
+        if (_synchronousFull != full)
+        {
+            Execute(_writer, full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            _synchronousFull = full;
         }
     }
 
@@ -106,6 +223,7 @@ internal sealed class ArchiveDatabase : IDisposable
     /// <summary>Runs one write transaction while the caller already holds <see cref="LockWriterAsync"/>.</summary>
     public T WriteLocked<T>(Func<SqliteConnection, SqliteTransaction, T> body)
     {
+        SetSynchronous(full: true);
         using SqliteTransaction tx = _writer.BeginTransaction();
         T result = body(_writer, tx);
         tx.Commit();
@@ -174,6 +292,28 @@ internal sealed class ArchiveDatabase : IDisposable
 
     public void Dispose()
     {
+        lock (_pending)
+        {
+            _disposed = true;
+        }
+
+        // Writes already queued finish first: the writer is taken only once the committer has let it go.
+        _writerGate.Wait();
+        while (true)
+        {
+            lock (_pending)
+            {
+                if (!_committing)
+                {
+                    break;
+                }
+            }
+
+            _writerGate.Release();
+            Thread.Sleep(1);
+            _writerGate.Wait();
+        }
+
         _writer.Dispose();
         using (var reader = new SqliteConnection(_readerConnectionString))
         {
@@ -187,6 +327,38 @@ internal sealed class ArchiveDatabase : IDisposable
     {
         // FULL: a commit is fsynced to the WAL before it returns (ack means durable). Temp data never touches disk.
         Execute(connection, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+    }
+
+    private interface IPendingWrite
+    {
+        bool Durable { get; }
+
+        /// <summary>Completes the write as cancelled if its token was cancelled before it ran.</summary>
+        bool CancelIfRequested();
+
+        void Run(SqliteConnection connection, SqliteTransaction transaction);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, T> body, bool durable, CancellationToken cancellationToken) : IPendingWrite
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public bool Durable => durable;
+
+        public bool CancelIfRequested() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+
+        public void Run(SqliteConnection connection, SqliteTransaction transaction) => _result = body(connection, transaction);
+
+        public void Complete() => _completion.TrySetResult(_result);
+
+        public void Fail(Exception exception) => _completion.TrySetException(exception);
     }
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable

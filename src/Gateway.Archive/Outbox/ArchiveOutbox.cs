@@ -16,7 +16,9 @@ namespace Gateway.Archive.Outbox;
 /// become dead letters until an operator retries them. Delivered items stay as history until retention.
 /// </summary>
 /// <remarks>
-/// Every change is one committed transaction (<c>synchronous=FULL</c>). A lease is a time-limited claim: if its forwarder
+/// Every change is one committed transaction. Leases and delivery marks commit without waiting for the disk
+/// (<c>synchronous=NORMAL</c>): a power loss may forget them, and the item is then leased and sent again, which the
+/// destination dedupes by SOP Instance UID (at least once). Everything else commits durably. A lease is a time-limited claim: if its forwarder
 /// dies, the item becomes due again when the lease expires (and at the next open of the archive); a completion with a
 /// stale lease's token is refused (<see cref="OutboxFailureOutcome.LeaseLost"/>, or false). An expired lease does not count
 /// as an attempt. Error texts are stored encrypted: a peer's error comment may quote patient data.
@@ -104,7 +106,7 @@ public sealed class ArchiveOutbox
                 LeasedUntil = FromMs(until),
                 Token = token,
             };
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, durable: false).ConfigureAwait(false);
     }
 
     /// <summary>Marks a leased item delivered.</summary>
@@ -123,7 +125,7 @@ public sealed class ArchiveOutbox
             tx,
             lease.Id,
             lease.Token,
-            now), cancellationToken).ConfigureAwait(false);
+            now), cancellationToken, durable: false).ConfigureAwait(false);
         return changed == 1;
     }
 

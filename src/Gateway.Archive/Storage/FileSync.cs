@@ -79,6 +79,16 @@ internal static partial class FileSync
         return true;
     }
 
+    /// <summary>Options that open an existing (empty, owner-only) file for writing, such as an object slot.</summary>
+    public static FileStreamOptions ExistingPrivateFile(bool asynchronous) => new()
+    {
+        Mode = FileMode.Open,
+        Access = FileAccess.Write,
+        Share = FileShare.Read,
+        BufferSize = 0,
+        Options = asynchronous ? FileOptions.Asynchronous : FileOptions.None,
+    };
+
     /// <summary>Options that create a new file for writing, 0600 where the platform has permission bits.</summary>
     public static FileStreamOptions NewPrivateFile(bool asynchronous)
     {

@@ -62,7 +62,7 @@ public sealed partial class ArchiveStoreService(
                 Gateway.Audit.Records.AuditEventOutcome.Success,
                 request.Association,
                 decision,
-                [Gateway.Audit.Records.AuditRecords.Study(result.StudyInstanceUid, [new Gateway.Audit.Records.AuditSopClass(request.SopClassUid, 1)])],
+                [Gateway.Audit.Records.AuditRecords.Study(result.StudyInstanceUid, [new Gateway.Audit.Records.AuditSopClass(request.SopClassUid, 1)]), .. Audit.AuditPatients.Of(result.PatientId)],
                 result.Outcome.ToString(),
                 cancellationToken).ConfigureAwait(false);
         }

@@ -30,24 +30,38 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(association);
-        var record = new AuditRecord
-        {
-            EventId = eventId,
-            Action = action,
-            EventTime = DateTimeOffset.UtcNow,
-            Outcome = outcome,
-            OutcomeDescription = outcomeDescription,
-            ActiveParticipants =
+        AuditRecord record = NewRecord(
+            eventId,
+            action,
+            outcome,
             [
                 AuditRecords.ApplicationEntity(association.CallingAE, Address(association.RemoteEndPoint), isRequestor: true, AuditCodes.SourceRole),
                 AuditRecords.ApplicationEntity(association.CalledAE, null, isRequestor: false, AuditCodes.DestinationRole),
             ],
-            Source = _source,
-            ParticipantObjects = objects,
+            objects,
+            outcomeDescription) with
+        {
             Policy = decision is { } d ? Facts(d) : null,
             AssociationId = association.Id.ToString(),
         };
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends a record of something the gateway did on its own (retention, for example): the gateway's process is the
+    /// one active participant and the requestor. Returns when the record is durable.
+    /// </summary>
+    /// <exception cref="AuditLogException">The log refused it: the caller must not go ahead with the operation.</exception>
+    public async ValueTask RecordByGatewayAsync(
+        AuditEventId eventId,
+        AuditEventAction action,
+        AuditEventOutcome outcome,
+        IReadOnlyList<AuditParticipantObject> objects,
+        string? outcomeDescription = null,
+        CancellationToken cancellationToken = default)
+    {
+        AuditActiveParticipant gateway = AuditRecords.ApplicationEntity(options.Value.AETitle, null, isRequestor: true, AuditCodes.ApplicationRole);
+        await log.AppendAsync(NewRecord(eventId, action, outcome, [gateway], objects, outcomeDescription), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records a denied association or request as a Security Alert, without holding up the refusal.</summary>
@@ -83,6 +97,24 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
             LogAlertLost(logger, ex);
         }
     }
+
+    private AuditRecord NewRecord(
+        AuditEventId eventId,
+        AuditEventAction action,
+        AuditEventOutcome outcome,
+        IReadOnlyList<AuditActiveParticipant> participants,
+        IReadOnlyList<AuditParticipantObject> objects,
+        string? outcomeDescription) => new()
+        {
+            EventId = eventId,
+            Action = action,
+            EventTime = DateTimeOffset.UtcNow,
+            Outcome = outcome,
+            OutcomeDescription = outcomeDescription,
+            ActiveParticipants = participants,
+            Source = _source,
+            ParticipantObjects = objects,
+        };
 
     private static AuditPolicyFacts Facts(PolicyDecision decision) => new()
     {

@@ -31,7 +31,7 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
             Gateway.Audit.Records.AuditEventOutcome.Success,
             request.Association,
             decision,
-            [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, await EncodeAsync(request.Identifier, cancellationToken).ConfigureAwait(false))],
+            [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, await EncodeAsync(request.Identifier, cancellationToken).ConfigureAwait(false)), .. Audit.AuditPatients.OfIdentifier(request.Identifier)],
             cancellationToken: cancellationToken).ConfigureAwait(false);
         UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, worklist ? options.Value.Routing.Worklist : options.Value.Routing.QueryRetrieve)
             ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, worklist ? "no worklist upstream is configured" : "no query/retrieve upstream is configured");

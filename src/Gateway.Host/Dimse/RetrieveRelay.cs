@@ -182,7 +182,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
                 last.Failed == 0 ? Gateway.Audit.Records.AuditEventOutcome.Success : Gateway.Audit.Records.AuditEventOutcome.MinorFailure,
                 request.Association,
                 null,
-                [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, [])],
+                [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, []), .. relay.Transferred.Objects(request.Identifier)],
                 $"{(request.MoveDestination is null ? "C-GET" : "C-MOVE to " + request.MoveDestination)}: completed {last.Completed}, failed {last.Failed}, warning {last.Warning}",
                 CancellationToken.None).ConfigureAwait(false);
             yield return last;
@@ -206,6 +206,9 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
 
         public int Attempted { get; private set; }
 
+        // The studies and patients of what went through, for the audit record.
+        public Audit.TransferredInstances Transferred { get; } = new();
+
         public async Task HandleAsync(DimseRequest request, CancellationToken cancellationToken)
         {
             DimseCommand command = request.Command;
@@ -217,9 +220,10 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
             string sopClass = command.AffectedSopClassUid ?? request.PresentationContext.AbstractSyntax;
             string sopInstance = command.AffectedSopInstanceUid ?? string.Empty;
             DimseStatus status;
+            Audit.HeadCapturingStream dataSet = Audit.TransferredInstances.Capture(request.DataSet);
             try
             {
-                DimseResponse response = await forward(sopClass, sopInstance, request.PresentationContext.TransferSyntax, request.DataSet, cancellationToken).ConfigureAwait(false);
+                DimseResponse response = await forward(sopClass, sopInstance, request.PresentationContext.TransferSyntax, dataSet, cancellationToken).ConfigureAwait(false);
                 status = response.Status;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -229,6 +233,11 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
 
             // Whatever the receiver did not read is drained, so the upstream association stays in step.
             await request.DataSet.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            if (status.Category is DimseStatusCategory.Success or DimseStatusCategory.Warning)
+            {
+                await Transferred.AddAsync(dataSet, request.PresentationContext.TransferSyntax, sopClass).ConfigureAwait(false);
+            }
+
             lock (_lock)
             {
                 Attempted++;

@@ -31,6 +31,14 @@ internal sealed class ArchiveHarness : IDisposable
     public IReadOnlyList<string> ObjectFiles() =>
         Directory.Exists(ObjectsDirectory) ? [.. Directory.EnumerateFiles(ObjectsDirectory, "*.obj", SearchOption.AllDirectories).Order(StringComparer.Ordinal)] : [];
 
+    /// <summary>Object slots that hold bytes: an instance being written (or one whose store failed and left it behind).</summary>
+    public IReadOnlyList<string> WrittenSlots() =>
+        Directory.Exists(ObjectsDirectory) ? [.. Directory.EnumerateFiles(ObjectsDirectory, "*.slot", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).Order(StringComparer.Ordinal)] : [];
+
+    /// <summary>All object slots, empty (made ahead of need) or written.</summary>
+    public IReadOnlyList<string> Slots() =>
+        Directory.Exists(ObjectsDirectory) ? [.. Directory.EnumerateFiles(ObjectsDirectory, "*.slot", SearchOption.AllDirectories).Order(StringComparer.Ordinal)] : [];
+
     /// <summary>The object file of an instance, from the index.</summary>
     public string ObjectFileOf(string sopInstanceUid, bool conflict = false)
     {

@@ -1,3 +1,5 @@
+using Gateway.Cli;
+
 namespace Gateway.Dicom.Network.Interop.Tests.Support;
 
 /// <summary>Runs one <c>gatewayctl</c> command in-process, as an operator would type it, and captures what it printed.</summary>
@@ -7,8 +9,7 @@ internal static class Gatewayctl
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        // Qualified: test projects that also reference the gateway see its top-level Program too.
-        int exit = await Gateway.Cli.Program.RunAsync(arguments, stdout, stderr);
+        int exit = await Program.RunAsync(arguments, stdout, stderr);
         return new ToolResult("gatewayctl " + string.Join(' ', arguments), exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -31,8 +31,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
     {
         var clock = Stopwatch.StartNew();
         string root = _temp.Sub("gateway");
-        string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
         IReadOnlyList<(string Uid, string File)> instances = await FaultInstances.WriteAsync(_temp.Sub("source"), Instances);
         await using GatewayChildProcess gateway = await GatewayChildProcess.StartAsync(root, Delivery.ForwardingTo(pacs));
 
@@ -101,10 +100,11 @@ public sealed class GatewayCrashTests(ITestOutputHelper output) : IDisposable
         // The audit log survived the kills (torn tails repaired, chain and Merkle tree intact), and every acknowledged
         // instance has its Import: Success is sent only after the record is durable, so resends add records, never lose one.
         string audit = Path.Combine(gateway.DataDirectory, "audit");
-        ToolResult verify = await Gatewayctl.RunAsync("audit", "verify", "--dir", audit);
-        Assert.True(verify.ExitCode == 0, verify.ToString());
-        ToolResult imports = (await Gatewayctl.RunAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl")).EnsureSuccess();
-        int importCount = imports.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        (int verified, string verifyOutput) = await Gatewayctl.RunAsync("audit", "verify", "--dir", audit);
+        Assert.True(verified == 0, verifyOutput);
+        (int searched, string imports) = await Gatewayctl.RunAsync("audit", "search", "--dir", audit, "--event", "110107", "--format", "jsonl");
+        Assert.True(searched == 0, imports);
+        int importCount = imports.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.True(importCount >= Instances, $"{importCount} Import records for {Instances} acknowledged instances");
         output.WriteLine($"done after {clock.Elapsed.TotalSeconds:F1} s; {importCount} Import records");
     }

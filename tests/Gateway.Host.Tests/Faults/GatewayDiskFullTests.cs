@@ -35,9 +35,8 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
     {
         var clock = Stopwatch.StartNew();
         string root = _temp.Sub("gateway");
-        string certs = GatewayProcess.CreatePki(root);
         using Tmpfs volume = Tmpfs.Mount(Path.Combine(root, "data"), VolumeSize);
-        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
         await pacs.StopAsync();
         IReadOnlyList<(string Uid, string File)> instances = await FaultInstances.WriteAsync(_temp.Sub("source"), Instances, ImageSize);
         var settings = Delivery.ForwardingTo(pacs);
@@ -123,7 +122,7 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.Equal(0, await gateway.StopAsync());
-        ToolResult verify = await Gatewayctl.RunAsync("audit", "verify", "--dir", Path.Combine(gateway.DataDirectory, "audit"));
-        Assert.True(verify.ExitCode == 0, verify.ToString());
+        (int verified, string verifyOutput) = await Gatewayctl.RunAsync("audit", "verify", "--dir", Path.Combine(gateway.DataDirectory, "audit"));
+        Assert.True(verified == 0, verifyOutput);
     }
 }

@@ -30,8 +30,7 @@ public sealed class GatewayOutageTests(ITestOutputHelper output) : IDisposable
     {
         var clock = Stopwatch.StartNew();
         string root = _temp.Sub("gateway");
-        string certs = GatewayProcess.CreatePki(root);
-        await using OrthancServer pacs = await Delivery.StartPacsAsync(_temp.Sub("orthanc"), certs);
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
         IReadOnlyList<(string Uid, string File)> instances = await FaultInstances.WriteAsync(_temp.Sub("source"), Instances);
         await using GatewayChildProcess gateway = await GatewayChildProcess.StartAsync(root, Delivery.ForwardingTo(pacs));
 

@@ -10,13 +10,6 @@ namespace Gateway.Host.Tests.Support;
 /// <summary>What reached the PACS (Orthanc) and what the gateway's outbox still holds, for the store-and-forward fault tests.</summary>
 internal static class Delivery
 {
-    /// <summary>
-    /// Starts Orthanc as the PACS (AE title PACS) with DICOM over mutual TLS, using the gateway's development PKI in
-    /// <paramref name="certs"/>: the gateway's certificate serves as Orthanc's, and the development CA is trusted.
-    /// </summary>
-    public static Task<OrthancServer> StartPacsAsync(string directory, string certs) => OrthancServer.StartAsync(
-        directory, "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
-
     /// <summary>The settings that make a gateway forward every stored instance to <paramref name="pacs"/> over TLS.</summary>
     public static Dictionary<string, string?> ForwardingTo(OrthancServer pacs) => new()
     {

@@ -1,0 +1,116 @@
+using System.Text;
+using Gateway.Audit;
+using Gateway.Audit.Records;
+using Gateway.Policy;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Host.DicomWeb;
+
+/// <summary>
+/// QIDO-RS and WADO-RS through the gateway: the path must be a DICOMweb resource (nothing else is forwarded), the policy
+/// decides from the caller's token, the access is written to the audit log before anything is disclosed (Query; DICOM
+/// Instances Accessed with the study), and only then is the request forwarded to the PACS with YARP, the response
+/// streamed back unbuffered. The caller's token and cookies never reach the PACS.
+/// </summary>
+public sealed partial class DicomWebProxy(
+    IHttpForwarder forwarder,
+    DicomWebOrigin origin,
+    Policy.GatewayPolicy policy,
+    Audit.GatewayAudit audit,
+    IOptions<DicomWebOptions> options,
+    ILogger<DicomWebProxy> logger)
+{
+    // Study Root Query/Retrieve Information Model - FIND: the query's SOP class in the audit record (PS3.15 A.5.3.12).
+    private const string StudyRootFind = "1.2.840.10008.5.1.4.1.2.2.1";
+
+    /// <summary>Serves one search or retrieve request below the DICOMweb root.</summary>
+    public async Task HandleAsync(HttpContext context, string? path, DicomWebResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(resource);
+        DicomWebCaller caller = DicomWebCaller.From(context);
+        PolicyOperation operation = resource.Action == DicomWebAction.Search ? PolicyOperation.Qido : PolicyOperation.Wado;
+        PolicyDecision decision = policy.CheckWeb(caller, options.Value.Service, operation);
+        if (!decision.IsAllowed)
+        {
+            await DicomWebResults.ProblemAsync(context, StatusCodes.Status403Forbidden, "refused by policy: " + PolicyReasons.Code(decision.Reason)).ConfigureAwait(false);
+            return;
+        }
+
+        Uri? root = origin.Root;
+        if (root is null)
+        {
+            await DicomWebResults.ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "no DICOMweb origin is configured").ConfigureAwait(false);
+            return;
+        }
+
+        // Recorded before anything is disclosed; if the log cannot take the record, nothing is.
+        try
+        {
+            if (resource.Action == DicomWebAction.Search)
+            {
+                byte[] query = Encoding.UTF8.GetBytes(path + context.Request.QueryString.Value);
+                List<AuditParticipantObject> objects = [AuditRecords.QueryObject(StudyRootFind, query)];
+                if (resource.Study is { } study)
+                {
+                    objects.Add(AuditRecords.Study(study));
+                }
+
+                await audit.RecordWebAsync(AuditEventId.Query, AuditEventAction.Execute, AuditEventOutcome.Success, caller, decision, objects, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                await audit.RecordWebAsync(AuditEventId.DicomInstancesAccessed, AuditEventAction.Read, AuditEventOutcome.Success, caller, decision, [AuditRecords.Study(resource.Study!)], cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (AuditLogException ex)
+        {
+            LogAuditFailed(logger, ex);
+            await DicomWebResults.ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "the audit log cannot record the request").ConfigureAwait(false);
+            return;
+        }
+
+        var config = new ForwarderRequestConfig { ActivityTimeout = origin.ActivityTimeout };
+        ForwarderError error = await forwarder.SendAsync(context, root.AbsoluteUri, origin.Client, config, new Transformer(root, path ?? string.Empty)).ConfigureAwait(false);
+        if (error != ForwarderError.None)
+        {
+            Exception? cause = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+            LogForwardFailed(logger, error, cause?.GetType().Name ?? "none");
+        }
+    }
+
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "DICOMweb request refused because the audit log refused its record")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "DICOMweb request to the origin failed: {Error} ({Cause})")]
+    private static partial void LogForwardFailed(ILogger logger, ForwarderError error, string cause);
+
+    /// <summary>Rewrites the request for the origin: its path, no credentials, a <c>Forwarded</c> header for its URLs.</summary>
+    private sealed class Transformer(Uri root, string path) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+            proxyRequest.RequestUri = new Uri(root, path + httpContext.Request.QueryString.Value);
+            proxyRequest.Headers.Authorization = null;
+            proxyRequest.Headers.Remove("Cookie");
+            proxyRequest.Headers.Remove("Forwarded");
+            proxyRequest.Headers.Remove("X-Forwarded-For");
+            proxyRequest.Headers.Remove("X-Forwarded-Host");
+            proxyRequest.Headers.Remove("X-Forwarded-Proto");
+            proxyRequest.Headers.Host = null;
+
+            // The origin builds its RetrieveURL and BulkDataURI values from this (RFC 7239), so they point back here.
+            proxyRequest.Headers.TryAddWithoutValidation("Forwarded", $"proto={httpContext.Request.Scheme};host=\"{httpContext.Request.Host.Value}\"");
+        }
+
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            bool result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+            httpContext.Response.Headers.Remove("Set-Cookie");
+            httpContext.Response.Headers.Remove("Server");
+            return result;
+        }
+    }
+}

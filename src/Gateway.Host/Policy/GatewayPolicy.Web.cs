@@ -1,0 +1,51 @@
+using Gateway.Host.DicomWeb;
+using Gateway.Policy;
+using Gateway.Policy.Model;
+
+namespace Gateway.Host.Policy;
+
+public sealed partial class GatewayPolicy
+{
+    /// <summary>The service of a name (DICOMweb, admin), or null.</summary>
+    public ServiceDefinition? Service(string name) =>
+        Model.Services.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+
+    /// <summary>Decides one HTTPS request; a refusal is logged and written to the audit log as a Security Alert.</summary>
+    public PolicyDecision CheckWeb(DicomWebCaller caller, string service, PolicyOperation operation, string? sopClass = null, long? objectSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var request = new PolicyRequest
+        {
+            Protocol = PolicyOperations.ProtocolOf(operation),
+            Operation = operation,
+            Service = service,
+            RemoteAddress = caller.RemoteAddress,
+            Certificate = caller.Certificate,
+            ClientId = caller.ClientId,
+            UserId = caller.UserId,
+            Roles = caller.Roles,
+            SopClassUid = sopClass,
+            ObjectSize = objectSize,
+            At = _time.GetUtcNow(),
+        };
+        PolicyDecision decision = _store.Evaluate(request);
+        string what = operation.ToString().ToLowerInvariant();
+        if (decision.Outcome == PolicyOutcome.Allow)
+        {
+            LogWebAllowed(_logger, what, caller.Principal, caller.RemoteAddress?.ToString(), decision.Rule);
+        }
+        else
+        {
+            LogWebDenied(_logger, what, caller.Principal, caller.RemoteAddress?.ToString(), decision.ToString());
+            _audit.WebSecurityAlert(caller, decision, what);
+        }
+
+        return decision;
+    }
+
+    [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Policy allowed {What} by {Principal} from {Remote} by {Rule}")]
+    private static partial void LogWebAllowed(ILogger logger, string what, string principal, string? remote, string rule);
+
+    [LoggerMessage(EventId = 2208, Level = LogLevel.Warning, Message = "Policy denied {What} by {Principal} from {Remote}: {Decision}")]
+    private static partial void LogWebDenied(ILogger logger, string what, string principal, string? remote, string decision);
+}

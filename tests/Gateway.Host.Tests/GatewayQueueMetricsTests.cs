@@ -1,0 +1,54 @@
+using System.Globalization;
+using Gateway.Dicom.Network.Interop.Tests.Support;
+using Gateway.Host.Tests.Support;
+
+namespace Gateway.Host.Tests;
+
+/// <summary>The queue figures of a forwarding destination on /metrics after devices stored through the gateway.</summary>
+public sealed class GatewayQueueMetricsTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Metrics_AfterAStoreForwardedToThePacs_ShowLambdaMuRhoWaitDepthAndDeadLetters()
+    {
+        int pacsPort = FreePort.Next();
+        string received = _temp.Sub("pacs");
+        await using BackgroundTool pacs = await BackgroundTool.StartStorescpAsync("PACS", received, pacsPort);
+        string source = _temp.Sub("source");
+        await TestStudies.WriteAllAsync(source);
+        await using GatewayProcess gateway = await GatewayProcess.StartAsync(_temp.Sub("gateway"), new Dictionary<string, string?>
+        {
+            ["Gateway:Upstreams:Pacs:AETitle"] = "PACS",
+            ["Gateway:Upstreams:Pacs:Host"] = "127.0.0.1",
+            ["Gateway:Upstreams:Pacs:Port"] = pacsPort.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Upstreams:Pacs:Tls"] = "false",
+            ["Gateway:Routing:ForwardTo:0"] = "Pacs",
+            ["Gateway:QueueMetrics:Interval"] = "00:00:00.250",
+            ["Gateway:QueueMetrics:Window"] = "00:10:00",
+        });
+        using var https = new GatewayHttps(gateway);
+
+        (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
+
+        const string Pacs = "destination=\"Pacs\"";
+        string metrics = await https.WaitForMetricsAsync(
+            m => GatewayHttps.Sample(m, "gateway_outbox_service_rate", Pacs) > 0 && GatewayHttps.Sample(m, "gateway_outbox_depth", Pacs) == 0,
+            TimeSpan.FromSeconds(30));
+        double lambda = GatewayHttps.Sample(metrics, "gateway_outbox_arrival_rate", Pacs) ?? double.NaN;
+        double mu = GatewayHttps.Sample(metrics, "gateway_outbox_service_rate", Pacs) ?? double.NaN;
+        double rho = GatewayHttps.Sample(metrics, "gateway_outbox_utilisation", Pacs) ?? double.NaN;
+        double wait = GatewayHttps.Sample(metrics, "gateway_outbox_predicted_wait", Pacs) ?? double.NaN;
+
+        // Eight arrivals in a ten-minute window, served in well under a second each.
+        Assert.Equal(TestStudies.All.Count / 600.0, lambda, 4);
+        Assert.True(mu > lambda, metrics);
+        Assert.Equal(lambda / mu, rho, 6);
+        Assert.Equal(1 / (mu - lambda), wait, 3);
+        Assert.Equal(0, GatewayHttps.Sample(metrics, "gateway_outbox_depth", Pacs));
+        Assert.Equal(0, GatewayHttps.Sample(metrics, "gateway_outbox_dead_letters", Pacs));
+        Assert.Equal(TestStudies.All.Count, Directory.GetFiles(received).Length);
+    }
+}
