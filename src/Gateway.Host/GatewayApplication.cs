@@ -75,7 +75,11 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
-            Archive.RetentionService.Apply(Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory), sp.GetRequiredService<IOptions<RetentionOptions>>().Value),
+            Archive.RetentionService.Apply(Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory), sp.GetRequiredService<IOptions<RetentionOptions>>().Value) with
+            {
+                MinimumFreeBytes = gateway.Backpressure.MinimumFreeBytes,
+                MaxOutboxDepth = gateway.Backpressure.MaxOutboxDepth,
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Archive")));
         builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());

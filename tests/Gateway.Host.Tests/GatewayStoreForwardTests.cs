@@ -30,13 +30,7 @@ public sealed class GatewayStoreForwardTests : IDisposable
             SeriesUid = TestStudies.Root + ".7.3",
         };
         await canary.WriteAsync(source);
-        await using GatewayProcess gateway = await GatewayProcess.StartAsync(root, new Dictionary<string, string?>
-        {
-            ["Gateway:Upstreams:Pacs:AETitle"] = "PACS",
-            ["Gateway:Upstreams:Pacs:Host"] = "127.0.0.1",
-            ["Gateway:Upstreams:Pacs:Port"] = pacs.PortText,
-            ["Gateway:Routing:ForwardTo:0"] = "Pacs",
-        });
+        await using GatewayProcess gateway = await GatewayProcess.StartAsync(root, Delivery.ForwardingTo(pacs));
 
         (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
         ToolResult stranger = await ExternalTool.RunAsync("storescu", [.. gateway.Vlan("STRANGER"), "+sd", "127.0.0.1", gateway.VlanPortText, source]);
@@ -56,18 +50,8 @@ public sealed class GatewayStoreForwardTests : IDisposable
         Assert.Equal(expected, held);
         foreach (string file in Directory.GetFiles(source))
         {
-            (string uid, Gateway.Dicom.DicomTransferSyntax sentSyntax, byte[] sent) = await DicomFiles.ReadAsync(file);
-            string copy = Path.Combine(_temp.Sub("check"), uid + ".dcm");
-            await File.WriteAllBytesAsync(copy, await pacs.InstanceFileAsync(uid));
-            (_, Gateway.Dicom.DicomTransferSyntax storedSyntax, byte[] stored) = await DicomFiles.ReadAsync(copy);
-            if (!sentSyntax.Equals(storedSyntax))
-            {
-                // storescu itself re-encoded the implicit VR file to the explicit VR it negotiated: compare the content.
-                sent = await Normalized.ExplicitLittleEndianDataSetAsync(file, _temp.Sub("scratch"));
-                stored = await Normalized.ExplicitLittleEndianDataSetAsync(copy, _temp.Sub("scratch"));
-            }
-
-            Assert.True(Same(sent, stored), uid + " differs at the PACS");
+            // storescu itself re-encodes the implicit VR file to the explicit VR it negotiated: compared in one encoding.
+            await Delivery.AssertSameAtPacsAsync(pacs, file, _temp.Sub("check"));
         }
 
         await gateway.DisposeAsync();
@@ -91,8 +75,6 @@ public sealed class GatewayStoreForwardTests : IDisposable
             }
         }
     }
-
-    private static bool Same(byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b);
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }

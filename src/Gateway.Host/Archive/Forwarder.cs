@@ -27,11 +27,37 @@ public sealed partial class Forwarder(
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CircuitRest = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DeadLetterSweep = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LoopFailureRest = TimeSpan.FromSeconds(5);
     private const int CircuitThreshold = 5;
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(routes.AllDestinations().Select(d => Task.Run(() => RunAsync(d, stoppingToken), stoppingToken)));
+        Task.WhenAll(routes.AllDestinations().Select(d => Task.Run(() => SuperviseAsync(d, stoppingToken), stoppingToken)));
+
+    // A destination's loop outlives a failing outbox (SQLITE_FULL or ENOSPC on a full volume, an I/O error): it rests and
+    // starts again instead of ending the gateway (a BackgroundService that throws stops the host). Nothing is lost: an
+    // item leased when the failure struck is due again once its lease runs out, and the destination dedupes a resend.
+    private async Task SuperviseAsync(string destination, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunAsync(destination, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogLoopFailed(logger, ex, destination, LoopFailureRest.TotalSeconds);
+                try
+                {
+                    await Task.Delay(LoopFailureRest, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                }
+            }
+        }
+    }
 
     private async Task RunAsync(string destination, CancellationToken stoppingToken)
     {
@@ -166,6 +192,9 @@ public sealed partial class Forwarder(
 
     [LoggerMessage(EventId = 2311, Level = LogLevel.Warning, Message = "Forwarding to {Destination}: item {ItemId} failed (attempt {Attempt}, now {Outcome}): {Error}")]
     private static partial void LogFailed(ILogger logger, string destination, long itemId, int attempt, OutboxFailureOutcome outcome, string error);
+
+    [LoggerMessage(EventId = 2315, Level = LogLevel.Error, Message = "Forwarding to {Destination} failed outside a delivery (the outbox could not be read or updated); resting {Seconds} s, then again")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception, string destination, double seconds);
 
     [LoggerMessage(EventId = 2312, Level = LogLevel.Warning, Message = "Forwarding to {Destination}: {Failures} failures in a row, resting {Seconds} s")]
     private static partial void LogCircuitOpen(ILogger logger, string destination, int failures, double seconds);

@@ -15,11 +15,13 @@ internal sealed class OrthancServer : IAsyncDisposable
     public const string Executable = "/usr/sbin/Orthanc";
     public const string DicomWebPlugin = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
 
-    private readonly BackgroundTool _process;
+    private readonly string _configFile;
+    private BackgroundTool? _process;
 
-    private OrthancServer(BackgroundTool process, int httpPort, int dicomPort, string aeTitle)
+    private OrthancServer(BackgroundTool process, string configFile, int httpPort, int dicomPort, string aeTitle)
     {
         _process = process;
+        _configFile = configFile;
         HttpPort = httpPort;
         DicomPort = dicomPort;
         AETitle = aeTitle;
@@ -34,7 +36,7 @@ internal sealed class OrthancServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public string Output => _process.Output;
+    public string Output => _process?.Output ?? string.Empty;
 
     /// <summary>Throws with an installation hint unless Orthanc and its DICOMweb plugin are installed.</summary>
     public static void EnsureInstalled()
@@ -102,16 +104,44 @@ internal sealed class OrthancServer : IAsyncDisposable
         string file = Path.Combine(directory, "orthanc.json");
         await File.WriteAllTextAsync(file, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         BackgroundTool process = await BackgroundTool.StartAsync(Executable, dicomPort, file);
-        var server = new OrthancServer(process, httpPort, dicomPort, aeTitle);
+        var server = new OrthancServer(process, file, httpPort, dicomPort, aeTitle);
+        await server.WaitForRestAsync();
+        return server;
+    }
+
+    /// <summary>Kills Orthanc (an outage of the PACS); its storage, configuration and ports stay for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts Orthanc again after <see cref="StopAsync"/>, on the same ports with the same storage, and waits until it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is not null)
+        {
+            throw new InvalidOperationException("Orthanc is running");
+        }
+
+        _process = await BackgroundTool.StartAsync(Executable, DicomPort, _configFile);
+        await WaitForRestAsync();
+    }
+
+    private async Task WaitForRestAsync()
+    {
         DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
             try
             {
-                using HttpResponseMessage response = await server.Http.GetAsync("system");
+                using HttpResponseMessage response = await Http.GetAsync("system");
                 if (response.IsSuccessStatusCode)
                 {
-                    return server;
+                    return;
                 }
             }
             catch (HttpRequestException) when (DateTime.UtcNow < end)
@@ -120,8 +150,9 @@ internal sealed class OrthancServer : IAsyncDisposable
 
             if (DateTime.UtcNow > end)
             {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"Orthanc's REST API did not answer within 15 s:{Environment.NewLine}{process.Output}");
+                string output = Output;
+                await DisposeAsync();
+                throw new InvalidOperationException($"Orthanc's REST API did not answer within 15 s:{Environment.NewLine}{output}");
             }
 
             await Task.Delay(100);
@@ -159,6 +190,6 @@ internal sealed class OrthancServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _process.DisposeAsync();
+        await StopAsync();
     }
 }

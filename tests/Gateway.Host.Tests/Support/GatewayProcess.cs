@@ -89,6 +89,19 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(string root, IDictionary<string, string?>? settings = null, string policy = DefaultPolicy)
     {
+        (Dictionary<string, string?> all, int vlan, int clinical, int https) = await PrepareAsync(root, settings, policy);
+        WebApplication app = GatewayApplication.Build([], configuration => configuration.AddInMemoryCollection(all));
+        await app.StartAsync();
+        return new GatewayProcess(app, root, vlan, clinical, https);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="policy"/> under <paramref name="root"/> and returns the settings of a gateway living there (data
+    /// directory, development PKI, policy, free loopback ports) with <paramref name="settings"/> on top, and its ports.
+    /// </summary>
+    public static async Task<(Dictionary<string, string?> Settings, int Vlan, int Clinical, int Https)> PrepareAsync(
+        string root, IDictionary<string, string?>? settings, string policy)
+    {
         string policies = Directory.CreateDirectory(Path.Combine(root, "policies")).FullName;
         await File.WriteAllTextAsync(Path.Combine(policies, "test.yaml"), policy);
         int vlan = FreePort.Next();
@@ -109,9 +122,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        WebApplication app = GatewayApplication.Build([], configuration => configuration.AddInMemoryCollection(all));
-        await app.StartAsync();
-        return new GatewayProcess(app, root, vlan, clinical, https);
+        return (all, vlan, clinical, https);
     }
 
     /// <summary>Creates the development PKI that a gateway started in <paramref name="root"/> will use, before it starts (to configure peers with it).</summary>
