@@ -50,6 +50,7 @@ public static class GatewayApplication
         configure?.Invoke(builder.Configuration);
 
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, DeviceRoutingValidation>();
         GatewayOptions gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
@@ -81,8 +82,12 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());
         builder.Services.AddSingleton<Archive.ForwardingRoutes>();
         builder.Services.AddSingleton<Archive.ForwarderSignal>();
-        builder.Services.AddSingleton<Gateway.Dicom.Network.Services.IStoreService, Archive.ArchiveStoreService>();
+        builder.Services.AddSingleton<Archive.LiveTraffic>();
+        builder.Services.AddSingleton<Archive.ArchiveStoreService>();
+        builder.Services.AddSingleton<Gateway.Dicom.Network.Services.IStoreService>(sp => sp.GetRequiredService<Archive.ArchiveStoreService>());
         builder.Services.AddHostedService<Archive.Forwarder>();
+        builder.Services.AddSingleton<Prefetch.PrefetchService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Prefetch.PrefetchService>());
         builder.Services.AddSingleton<Upstreams>();
         builder.Services.AddSingleton<FindRelay>();
         builder.Services.AddSingleton<RetrieveRelay>();

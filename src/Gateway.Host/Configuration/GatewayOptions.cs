@@ -44,6 +44,9 @@ public sealed class GatewayOptions
 
     /// <summary>Devices on the VLAN that may receive (C-MOVE destinations, pushes): AE title to address.</summary>
     public Dictionary<string, DeviceOptions> Devices { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Worklist-driven prefetch of priors to a VLAN device.</summary>
+    public PrefetchOptions Prefetch { get; set; } = new();
 }
 
 /// <summary>One DIMSE listener.</summary>
