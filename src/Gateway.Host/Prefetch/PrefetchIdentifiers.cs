@@ -1,4 +1,5 @@
 using Gateway.Dicom;
+using Gateway.Dicom.Model;
 
 namespace Gateway.Host.Prefetch;
 
@@ -37,6 +38,17 @@ internal static class PrefetchIdentifiers
     /// <summary>The UID, or null when it is not a valid UID (PS3.5 9.1): no list, no wildcard, at most 64 characters.</summary>
     public static string? Uid(string? value) =>
         value?.Trim('\0', ' ') is { Length: > 0 } uid && new DicomUid(uid).IsValid ? uid : null;
+
+    /// <summary>
+    /// The value of an attribute of value multiplicity 1, or null when it is absent or holds several values: a list
+    /// (<c>P1\P2</c>) is never cut down to its first value, which the sender did not mean alone.
+    /// </summary>
+    public static string? Single(DicomDataset dataset, DicomTag tag)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        IReadOnlyList<string> values = dataset.GetStrings(tag);
+        return values.Count == 1 ? values[0] : null;
+    }
 
     /// <summary>A code string value (CS) compared without case and padding, or null when empty.</summary>
     public static string? Code(string? value) => value?.Trim() is { Length: > 0 } v ? v.ToUpperInvariant() : null;

@@ -23,8 +23,8 @@ internal static class PriorSelection
         foreach (DicomDataset answer in answers)
         {
             // A PACS that matches loosely (or a hostile one) must not hand the gateway another patient's studies.
-            if (answer.GetString(DicomTags.PatientID)?.Trim() != patientId
-                || PrefetchIdentifiers.Uid(answer.GetString(DicomTags.StudyInstanceUID)) is not { } uid
+            if (PrefetchIdentifiers.Single(answer, DicomTags.PatientID)?.Trim() != patientId
+                || PrefetchIdentifiers.Uid(PrefetchIdentifiers.Single(answer, DicomTags.StudyInstanceUID)) is not { } uid
                 || uid == scheduledStudyUid)
             {
                 continue;
@@ -60,18 +60,18 @@ internal static class PriorSelection
         var series = new List<string>();
         foreach (DicomDataset answer in answers)
         {
-            if (PrefetchIdentifiers.Uid(answer.GetString(DicomTags.StudyInstanceUID)) is { } study && study != studyUid)
+            if (answer.GetStrings(DicomTags.StudyInstanceUID) is { Count: > 0 } study && (study.Count > 1 || PrefetchIdentifiers.Uid(study[0]) != studyUid))
             {
                 continue;
             }
 
-            if (PrefetchIdentifiers.Uid(answer.GetString(DicomTags.SeriesInstanceUID)) is not { } uid || series.Contains(uid, StringComparer.Ordinal))
+            if (PrefetchIdentifiers.Uid(PrefetchIdentifiers.Single(answer, DicomTags.SeriesInstanceUID)) is not { } uid || series.Contains(uid, StringComparer.Ordinal))
             {
                 continue;
             }
 
-            bool modality = options.Modalities.Count == 0 || (PrefetchIdentifiers.Code(answer.GetString(DicomTags.Modality)) is { } m && Contains(options.Modalities, m));
-            bool bodyPart = options.BodyParts.Count == 0 || (PrefetchIdentifiers.Code(answer.GetString(DicomTags.BodyPartExamined)) is { } b && Contains(options.BodyParts, b));
+            bool modality = options.Modalities.Count == 0 || (PrefetchIdentifiers.Code(PrefetchIdentifiers.Single(answer, DicomTags.Modality)) is { } m && Contains(options.Modalities, m));
+            bool bodyPart = options.BodyParts.Count == 0 || (PrefetchIdentifiers.Code(PrefetchIdentifiers.Single(answer, DicomTags.BodyPartExamined)) is { } b && Contains(options.BodyParts, b));
             if (modality && bodyPart)
             {
                 series.Add(uid);

@@ -21,7 +21,7 @@ internal sealed record ScheduledProcedure(string PatientId, string? StudyInstanc
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(zone);
-        if (PrefetchIdentifiers.PatientId(item.GetString(DicomTags.PatientID)) is not { } patientId)
+        if (PrefetchIdentifiers.PatientId(PrefetchIdentifiers.Single(item, DicomTags.PatientID)) is not { } patientId)
         {
             return null;
         }
@@ -43,7 +43,7 @@ internal sealed record ScheduledProcedure(string PatientId, string? StudyInstanc
         }
 
         return earliest is { } when
-            ? new ScheduledProcedure(patientId, PrefetchIdentifiers.Uid(item.GetString(DicomTags.StudyInstanceUID)), when, string.Join('\\', item.GetStrings(DicomTags.SpecificCharacterSet)))
+            ? new ScheduledProcedure(patientId, PrefetchIdentifiers.Uid(PrefetchIdentifiers.Single(item, DicomTags.StudyInstanceUID)), when, string.Join('\\', item.GetStrings(DicomTags.SpecificCharacterSet)))
             : null;
     }
 
