@@ -194,6 +194,15 @@ internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, D
         LogRoute(logger, "C-FIND and C-MOVE/C-GET", Describe(gateway, gateway.Routing.QueryRetrieve));
         LogRoute(logger, "Modality Worklist", Describe(gateway, gateway.Routing.Worklist));
         LogRoute(logger, "C-STORE (store-and-forward)", gateway.Routing.ForwardTo.Count == 0 ? "nowhere (no upstream configured)" : string.Join(", ", gateway.Routing.ForwardTo.Select(n => Describe(gateway, n))));
+        foreach ((string device, DeviceOptions vlan) in gateway.Devices.Where(d => policy.ServiceFor(d.Key) is not null))
+        {
+            LogRoute(logger, $"C-STORE to AE title {device} (a push to a VLAN device)", $"{vlan.Host}:{vlan.Port} (plain DIMSE, outbox lane {Archive.DeviceLanes.Live(device)})");
+        }
+
+        if (gateway.Prefetch is { Enabled: true, Destination: { } prefetchTo } prefetch)
+        {
+            LogRoute(logger, "Worklist-driven prefetch", $"priors from service {prefetch.Service} to {prefetchTo} every {prefetch.Interval}, for procedures up to {prefetch.LeadTime} ahead (outbox lane {Archive.DeviceLanes.Prefetch(prefetchTo)}, steps aside for live traffic)");
+        }
         if (tls.IsDevelopmentPki)
         {
             LogDevelopmentPki(logger, Path.GetDirectoryName(tls.CertificateFile)!);
