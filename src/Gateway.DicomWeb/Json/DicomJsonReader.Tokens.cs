@@ -363,6 +363,7 @@ public sealed partial class DicomJsonReader
                 throw Error(DicomJsonError.InvalidValue, Offset(ref reader), "a person name component group contains '=' or '\\'");
             }
 
+            _nonAscii |= group is not null && !System.Text.Ascii.IsValid(group);
             groups[frame.PendingGroup] = group ?? string.Empty;
             frame.PendingGroup = -1;
             return;
