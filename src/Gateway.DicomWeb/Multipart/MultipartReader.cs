@@ -135,6 +135,7 @@ public sealed class MultipartReader
                 continue;
             }
 
+            CheckBodyLimit(consumed, buffer);
             _pipe.AdvanceTo(buffer.GetPosition(consumed));
             _position += consumed;
             if (headers is null)
@@ -173,9 +174,9 @@ public sealed class MultipartReader
 
             if (found >= 0)
             {
+                CheckBodyLimit(found, buffer);
                 _pipe.AdvanceTo(buffer.GetPosition(found));
                 _position += found;
-                CheckBodyLimit(0);
                 _state = State.AfterBoundary;
                 return;
             }
@@ -253,6 +254,8 @@ public sealed class MultipartReader
             int blank = s[start..].IndexOf("\r\n\r\n"u8);
             if (blank < 0)
             {
+                // Everything buffered belongs to the header block: refuse a bare CR or LF now rather than at the limit.
+                CheckLineEnds(s[start..]);
                 return NeedMore(full, completed, "inside a part's headers");
             }
 
@@ -262,6 +265,25 @@ public sealed class MultipartReader
 
         headers = ParseHeaders(s.Slice(start, blockLength));
         return end;
+    }
+
+    /// <summary>Refuses an LF without CR before it, or a CR without LF after it (a CR at the very end is undecided).</summary>
+    private void CheckLineEnds(ReadOnlySpan<byte> headers)
+    {
+        for (int i = headers.IndexOfAny((byte)'\r', (byte)'\n'); i >= 0 && i < headers.Length; i = NextLineEnd(headers, i + 1))
+        {
+            bool bare = headers[i] == '\n' ? i == 0 || headers[i - 1] != '\r' : i + 1 < headers.Length && headers[i + 1] != '\n';
+            if (bare)
+            {
+                throw Error(MultipartError.InvalidHeader, "a header line holds a bare CR or LF (lines end in CRLF)");
+            }
+        }
+    }
+
+    private static int NextLineEnd(ReadOnlySpan<byte> s, int from)
+    {
+        int next = s[from..].IndexOfAny((byte)'\r', (byte)'\n');
+        return next < 0 ? -1 : from + next;
     }
 
     /// <summary>-1 (wait for more input), unless the header limit is reached or the input has ended.</summary>
@@ -389,6 +411,7 @@ public sealed class MultipartReader
                     throw Error(MultipartError.PartTooLarge, $"part {_partIndex} is over {_options.MaxPartBytes} bytes");
                 }
 
+                CheckBodyLimit(n, buffer);
                 ReadOnlySequence<byte> data = buffer.Slice(0, n);
                 if (!skip)
                 {
@@ -399,15 +422,14 @@ public sealed class MultipartReader
                 _clean -= n;
                 _partBytes += n;
                 _position += n;
-                CheckBodyLimit(0);
                 return n;
             }
 
             if (_delimiterNext)
             {
+                CheckBodyLimit(_delimiter.Length, buffer);
                 _pipe.AdvanceTo(buffer.GetPosition(_delimiter.Length));
                 _position += _delimiter.Length;
-                CheckBodyLimit(0);
                 _delimiterNext = false;
                 _state = State.AfterBoundary;
                 return 0;
@@ -418,15 +440,15 @@ public sealed class MultipartReader
             {
                 throw Error(MultipartError.Truncated, $"the body ends inside part {_partIndex}, before its boundary");
             }
-
-            CheckBodyLimit(buffer.Length);
         }
     }
 
-    private void CheckBodyLimit(long pending)
+    /// <summary>Refuses to accept <paramref name="adding"/> more bytes past the body limit; the pipe is released at <paramref name="buffer"/>'s start.</summary>
+    private void CheckBodyLimit(long adding, ReadOnlySequence<byte> buffer)
     {
-        if (_position + pending > _options.MaxBodyBytes)
+        if (_position + adding > _options.MaxBodyBytes)
         {
+            _pipe.AdvanceTo(buffer.Start);
             throw Error(MultipartError.BodyTooLarge, $"the body is over {_options.MaxBodyBytes} bytes");
         }
     }

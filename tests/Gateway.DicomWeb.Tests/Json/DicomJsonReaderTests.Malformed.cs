@@ -3,6 +3,7 @@ using CsCheck;
 using Gateway.Dicom.Model;
 using Gateway.Dicom.Tests.Support;
 using Gateway.DicomWeb.Json;
+using Gateway.DicomWeb.Tests.Support;
 
 namespace Gateway.DicomWeb.Tests.Json;
 
@@ -125,7 +126,7 @@ public sealed partial class DicomJsonReaderTests
     [Fact]
     public async Task ReadDatasetAsync_DocumentOverTheLimit_StopsReadingAtTheLimit()
     {
-        var endless = new RepeatingStream("{\"00100020\":{\"vr\":\"LO\",\"Value\":[\""u8.ToArray(), (byte)'A');
+        var endless = new EndlessStream("{\"00100020\":{\"vr\":\"LO\",\"Value\":[\""u8.ToArray(), (byte)'A');
 
         DicomJsonException ex = await Assert.ThrowsAsync<DicomJsonException>(() =>
             DicomJsonReader.ReadDatasetAsync(endless, new DicomJsonReaderOptions { MaxDocumentBytes = 1_000_000, MaxTokenBytes = 10_000_000 }).AsTask());
@@ -137,7 +138,7 @@ public sealed partial class DicomJsonReaderTests
     [Fact]
     public async Task ReadDatasetAsync_TokenOverTheLimit_ThrowsValueTooLongBeforeTheDocumentLimit()
     {
-        var endless = new RepeatingStream("{\"00100020\":{\"vr\":\"LO\",\"Value\":[\""u8.ToArray(), (byte)'A');
+        var endless = new EndlessStream("{\"00100020\":{\"vr\":\"LO\",\"Value\":[\""u8.ToArray(), (byte)'A');
 
         DicomJsonException ex = await Assert.ThrowsAsync<DicomJsonException>(() =>
             DicomJsonReader.ReadDatasetAsync(endless, new DicomJsonReaderOptions { MaxTokenBytes = 100_000 }).AsTask());
@@ -245,56 +246,5 @@ public sealed partial class DicomJsonReaderTests
         }
 
         return [.. bytes];
-    }
-
-    /// <summary>A prefix, then one byte for ever; counts what it served.</summary>
-    private sealed class RepeatingStream(byte[] prefix, byte fill) : Stream
-    {
-        public long Served { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(buffer.Length, 65536);
-            for (int i = 0; i < n; i++)
-            {
-                long at = Served + i;
-                buffer[i] = at < prefix.Length ? prefix[at] : fill;
-            }
-
-            Served += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
