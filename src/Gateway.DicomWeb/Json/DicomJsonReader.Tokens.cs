@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Dicom;
@@ -22,11 +21,14 @@ public sealed partial class DicomJsonReader
         /// <summary>Inside a data set object: attribute keys or its end.</summary>
         Dataset,
 
-        /// <summary>Inside an attribute object: vr, Value, InlineBinary, BulkDataURI or its end.</summary>
+        /// <summary>Inside an attribute object: vr, Value, InlineBinary, BulkDataURI (in any order) or its end.</summary>
         Attribute,
 
         /// <summary>Inside a "Value" array.</summary>
         Values,
+
+        /// <summary>Just inside an object in a "Value" array whose VR is not known yet: its first member tells a PN from an item.</summary>
+        ValueObject,
 
         /// <summary>Inside a PN value object: Alphabetic, Ideographic, Phonetic or its end.</summary>
         PersonName,
@@ -41,43 +43,63 @@ public sealed partial class DicomJsonReader
         BulkDataUri,
     }
 
+    /// <summary>What one element of a "Value" array was, kept until the attribute's VR is known.</summary>
+    private enum ValueKind
+    {
+        String,
+        Number,
+        Null,
+        PersonName,
+        Item,
+        EmptyObject,
+    }
+
+    /// <summary>One element of a "Value" array, with where it stood for error messages.</summary>
+    private readonly record struct PendingValue(ValueKind Kind, long Offset, string? Text = null, DicomDataset? Item = null);
+
     /// <summary>One open JSON container, with what the state machine knows about it.</summary>
     private sealed class Frame
     {
-        public FrameKind Kind { get; init; }
+        public FrameKind Kind { get; set; }
 
-        /// <summary>Dataset: the data set being filled; Attribute and Values: the data set that will hold the attribute.</summary>
+        /// <summary>Dataset: the data set being filled; Attribute: the data set that will hold the attribute.</summary>
         public DicomDataset? Dataset { get; init; }
 
-        /// <summary>Dataset: its path prefix ("" at the top); Attribute, Values, PersonName: the attribute's path.</summary>
+        /// <summary>Dataset: its path prefix ("" at the top); the others: the attribute's path.</summary>
         public string Path { get; init; } = string.Empty;
 
         /// <summary>Sequence nesting of the data set (0 at the top).</summary>
         public int Depth { get; init; }
 
+        /// <summary>Values, ValueObject and PersonName: the attribute they belong to.</summary>
+        public Frame? Owner { get; init; }
+
         // Dataset: the key just read, whose attribute object comes next.
         public DicomTag? PendingTag { get; set; }
 
-        // Attribute.
+        // Attribute: the tag, the VR once read, the member whose value comes next, and the value collected.
         public DicomTag Tag { get; init; }
 
         public DicomVR VR { get; set; }
 
         public Member Pending { get; set; }
 
-        public bool HasValue { get; set; }
+        public Member ValueMember { get; set; }
 
-        // Values: text values (null for an empty one), binary values, or sequence items.
-        public List<string?>? Texts { get; init; }
+        public long ValueOffset { get; set; }
 
-        public ArrayBufferWriter<byte>? Binary { get; init; }
+        public List<PendingValue>? Values { get; set; }
 
-        public DicomSequence? Sequence { get; init; }
+        public byte[]? InlineBinary { get; set; }
 
-        // PersonName: Alphabetic, Ideographic, Phonetic, and which of them the next string is (-1: none).
-        public string?[]? Groups { get; init; }
+        public string? BulkDataUri { get; set; }
+
+        // PersonName: Alphabetic, Ideographic, Phonetic, which of them the next string is (-1: none), and where it began.
+        public string?[]? Groups { get; set; }
 
         public int PendingGroup { get; set; } = -1;
+
+        public long Offset { get; set; }
     }
 
     private void Handle(ref Utf8JsonReader reader)
@@ -91,8 +113,7 @@ public sealed partial class DicomJsonReader
                 break;
             case FrameKind.RootArray:
                 Expect(ref reader, JsonTokenType.StartArray, "a DICOM JSON response is a JSON array of data sets");
-                _frames.Pop();
-                _frames.Push(new Frame { Kind = FrameKind.TopArray });
+                frame.Kind = FrameKind.TopArray;
                 break;
             case FrameKind.TopArray:
                 if (reader.TokenType == JsonTokenType.EndArray)
@@ -119,6 +140,9 @@ public sealed partial class DicomJsonReader
             case FrameKind.Values:
                 HandleValue(ref reader, frame);
                 break;
+            case FrameKind.ValueObject:
+                HandleValueObject(ref reader, frame);
+                break;
             case FrameKind.PersonName:
                 HandlePersonName(ref reader, frame);
                 break;
@@ -137,7 +161,7 @@ public sealed partial class DicomJsonReader
         {
             Expect(ref reader, JsonTokenType.StartObject, "an attribute is a JSON object");
             frame.PendingTag = null;
-            _frames.Push(new Frame { Kind = FrameKind.Attribute, Dataset = frame.Dataset, Path = DicomWebJsonWriter.ChildPath(frame.Path, tag), Depth = frame.Depth, Tag = tag });
+            _frames.Push(new Frame { Kind = FrameKind.Attribute, Dataset = frame.Dataset, Path = DicomWebJsonWriter.ChildPath(frame.Path, tag), Depth = frame.Depth, Tag = tag, Offset = Offset(ref reader) });
             return;
         }
 
@@ -163,6 +187,7 @@ public sealed partial class DicomJsonReader
             throw Error(DicomJsonError.InvalidTag, Offset(ref reader), $"{parsed} may not stand in a data set");
         }
 
+        // A key repeated in one object: the first attribute may already be in the data set, or still open in the item.
         if (frame.Dataset!.Contains(parsed))
         {
             throw new DicomJsonException(DicomJsonError.DuplicateAttribute, Offset(ref reader), DicomWebJsonWriter.ChildPath(frame.Path, parsed), "the attribute appears twice in one data set");
@@ -179,7 +204,7 @@ public sealed partial class DicomJsonReader
             case Member.None:
                 if (reader.TokenType == JsonTokenType.EndObject)
                 {
-                    EndAttribute(ref reader, frame);
+                    EndAttribute(frame);
                     return;
                 }
 
@@ -201,39 +226,22 @@ public sealed partial class DicomJsonReader
                 break;
             case Member.Value:
                 Expect(ref reader, JsonTokenType.StartArray, "\"Value\" is an array");
-                _frames.Push(new Frame
-                {
-                    Kind = FrameKind.Values,
-                    Dataset = frame.Dataset,
-                    Path = frame.Path,
-                    Depth = frame.Depth,
-                    Tag = frame.Tag,
-                    VR = frame.VR,
-                    Texts = frame.VR.Kind == DicomVRKind.Text ? [] : null,
-                    Binary = frame.VR.Kind == DicomVRKind.Binary ? new ArrayBufferWriter<byte>() : null,
-                    Sequence = frame.VR == DicomVR.SQ ? new DicomSequence(frame.Tag, []) : null,
-                });
+                frame.Values = [];
+                _frames.Push(new Frame { Kind = FrameKind.Values, Path = frame.Path, Owner = frame });
                 break;
             case Member.InlineBinary:
-            {
                 Expect(ref reader, JsonTokenType.String, "\"InlineBinary\" is a base64 string");
                 if (!reader.TryGetBytesFromBase64(out byte[]? bytes))
                 {
                     throw Error(DicomJsonError.InvalidValue, Offset(ref reader), "\"InlineBinary\" is not base64");
                 }
 
-                AddElement(ref reader, frame, InlineBinaryValue(ref reader, frame.VR, bytes));
+                frame.InlineBinary = bytes;
                 break;
-            }
-
             case Member.BulkDataUri:
-            {
                 Expect(ref reader, JsonTokenType.String, "\"BulkDataURI\" is a string");
-                string uri = reader.GetString()!;
-                AddElement(ref reader, frame, []);
-                _bulkData?.Add(new DicomJsonBulkData(frame.Dataset!, frame.Path, frame.Tag, frame.VR, uri));
+                frame.BulkDataUri = reader.GetString();
                 break;
-            }
         }
 
         frame.Pending = Member.None;
@@ -254,97 +262,111 @@ public sealed partial class DicomJsonReader
                 : throw Error(DicomJsonError.InvalidMember, Offset(ref reader), "\"vr\" appears twice");
         }
 
-        if (frame.VR.IsNone)
-        {
-            throw Error(DicomJsonError.InvalidVR, Offset(ref reader), "\"vr\" must come before the value");
-        }
-
-        if (frame.HasValue)
+        if (frame.ValueMember != Member.None)
         {
             throw Error(DicomJsonError.InvalidMember, Offset(ref reader), "an attribute has at most one of Value, InlineBinary and BulkDataURI");
         }
 
-        bool bulk = DicomWebJsonWriter.IsBulkVR(frame.VR);
-        if ((member == Member.Value && bulk) || (member == Member.InlineBinary && !bulk) || (member == Member.BulkDataUri && frame.VR == DicomVR.SQ))
-        {
-            // F.2.3: OB, OD, OF, OL, OV, OW and UN carry InlineBinary or BulkDataURI; the other VRs Value (or BulkDataURI).
-            throw Error(DicomJsonError.InvalidMember, Offset(ref reader), $"{MemberName(member)} is not allowed for VR {frame.VR}");
-        }
-
-        frame.HasValue = true;
+        frame.ValueMember = member;
+        frame.ValueOffset = Offset(ref reader);
         return member;
-    }
-
-    private void EndAttribute(ref Utf8JsonReader reader, Frame frame)
-    {
-        if (frame.VR.IsNone)
-        {
-            throw Error(DicomJsonError.InvalidVR, Offset(ref reader), "the attribute has no \"vr\"");
-        }
-
-        if (!frame.HasValue)
-        {
-            // F.2.5: an attribute without a value (zero length).
-            if (frame.VR == DicomVR.SQ)
-            {
-                frame.Dataset!.Set(new DicomSequence(frame.Tag, []));
-            }
-            else
-            {
-                AddElement(ref reader, frame, []);
-            }
-        }
-
-        _frames.Pop();
     }
 
     private void HandleValue(ref Utf8JsonReader reader, Frame frame)
     {
+        Frame owner = frame.Owner!;
         if (reader.TokenType == JsonTokenType.EndArray)
         {
             _frames.Pop();
-            if (frame.Sequence is { } sequence)
-            {
-                frame.Dataset!.Set(sequence);
-            }
-            else
-            {
-                AddElement(ref reader, frame, frame.Binary is { } binary ? binary.WrittenSpan.ToArray() : EncodeText(ref reader, frame));
-            }
-
             return;
         }
 
         CountElement(ref reader);
-        if (frame.Sequence is { } items)
+        long offset = Offset(ref reader);
+        switch (reader.TokenType)
         {
-            Expect(ref reader, JsonTokenType.StartObject, "a sequence item is a data set object");
-            if (frame.Depth + 1 > _options.MaxDepth)
-            {
-                throw Error(DicomJsonError.DepthLimitExceeded, Offset(ref reader), $"sequences nested deeper than {_options.MaxDepth}");
-            }
+            case JsonTokenType.String:
+                owner.Values!.Add(new PendingValue(ValueKind.String, offset, reader.GetString()));
+                break;
+            case JsonTokenType.Number:
+                // A JSON number is ASCII and never escaped; no DICOM number needs more than 64 characters.
+                if (reader.ValueSpan.Length > 64)
+                {
+                    throw Error(DicomJsonError.InvalidValue, offset, $"a number of {reader.ValueSpan.Length} characters");
+                }
 
-            var item = new DicomDataset(frame.Dataset);
-            string path = DicomWebJsonWriter.ItemPath(frame.Path, items.Items.Count);
-            items.Add(item);
-            _frames.Push(new Frame { Kind = FrameKind.Dataset, Dataset = item, Path = path, Depth = frame.Depth + 1 });
+                owner.Values!.Add(new PendingValue(ValueKind.Number, offset, System.Text.Encoding.ASCII.GetString(reader.ValueSpan)));
+                break;
+            case JsonTokenType.Null:
+                owner.Values!.Add(new PendingValue(ValueKind.Null, offset));
+                break;
+            case JsonTokenType.StartObject:
+                // An item of a sequence or a person name; with the VR still unknown, the object's first member decides.
+                var next = new Frame { Kind = FrameKind.ValueObject, Path = frame.Path, Owner = owner, Offset = offset };
+                _frames.Push(next);
+                if (owner.VR == DicomVR.SQ)
+                {
+                    BecomeItem(next);
+                }
+                else if (owner.VR == DicomVR.PN)
+                {
+                    BecomePersonName(next);
+                }
+
+                break;
+            default:
+                throw Error(DicomJsonError.InvalidValue, offset, $"a value is a string, a number, null or an object; found {Describe(reader.TokenType)}");
+        }
+    }
+
+    private void HandleValueObject(ref Utf8JsonReader reader, Frame frame)
+    {
+        if (reader.TokenType == JsonTokenType.EndObject)
+        {
+            // {}: an empty item or an empty person name, as the VR will say.
+            _frames.Pop();
+            frame.Owner!.Values!.Add(new PendingValue(ValueKind.EmptyObject, frame.Offset));
             return;
         }
 
-        if (frame.VR == DicomVR.PN && reader.TokenType == JsonTokenType.StartObject)
+        if (reader.ValueTextEquals("Alphabetic"u8) || reader.ValueTextEquals("Ideographic"u8) || reader.ValueTextEquals("Phonetic"u8))
         {
-            _frames.Push(new Frame { Kind = FrameKind.PersonName, Path = frame.Path, Groups = new string?[3] });
+            BecomePersonName(frame);
+            HandlePersonName(ref reader, frame);
             return;
         }
 
-        if (frame.Binary is { } bytes)
+        if (reader.ValueSpan.Length == 8 || reader.ValueIsEscaped)
         {
-            AppendBinary(ref reader, frame.VR, bytes);
+            BecomeItem(frame);
+            HandleDataset(ref reader, _frames.Peek());
+            return;
         }
-        else
+
+        throw Error(DicomJsonError.InvalidValue, Offset(ref reader), "an object in \"Value\" is neither a person name nor a sequence item");
+    }
+
+    /// <summary>Replaces the undecided object on top of the stack by a sequence item of its attribute.</summary>
+    private void BecomeItem(Frame frame)
+    {
+        Frame owner = frame.Owner!;
+        int depth = owner.Depth + 1;
+        if (depth > _options.MaxDepth)
         {
-            frame.Texts!.Add(TextValue(ref reader, frame.VR));
+            throw Error(DicomJsonError.DepthLimitExceeded, frame.Offset, $"sequences nested deeper than {_options.MaxDepth}");
         }
+
+        var item = new DicomDataset(owner.Dataset);
+        string path = DicomWebJsonWriter.ItemPath(owner.Path, owner.Values!.Count(v => v.Kind is ValueKind.Item or ValueKind.EmptyObject));
+        owner.Values!.Add(new PendingValue(ValueKind.Item, frame.Offset, Item: item));
+        _frames.Pop();
+        _frames.Push(new Frame { Kind = FrameKind.Dataset, Dataset = item, Path = path, Depth = depth });
+    }
+
+    private static void BecomePersonName(Frame frame)
+    {
+        frame.Kind = FrameKind.PersonName;
+        frame.Groups = new string?[3];
     }
 
     private void HandlePersonName(ref Utf8JsonReader reader, Frame frame)
@@ -363,7 +385,6 @@ public sealed partial class DicomJsonReader
                 throw Error(DicomJsonError.InvalidValue, Offset(ref reader), "a person name component group contains '=' or '\\'");
             }
 
-            _nonAscii |= group is not null && !System.Text.Ascii.IsValid(group);
             groups[frame.PendingGroup] = group ?? string.Empty;
             frame.PendingGroup = -1;
             return;
@@ -375,7 +396,7 @@ public sealed partial class DicomJsonReader
 
             // PS3.5 6.2.1.1: groups separated by '=', trailing empty groups and their separators left out.
             string name = string.Join('=', groups.Select(g => g ?? string.Empty)).TrimEnd('=');
-            _frames.Peek().Texts!.Add(name.Length == 0 ? null : name);
+            frame.Owner!.Values!.Add(new PendingValue(ValueKind.PersonName, frame.Offset, name));
             return;
         }
 
@@ -390,22 +411,6 @@ public sealed partial class DicomJsonReader
         }
 
         frame.PendingGroup = index;
-    }
-
-    private void AddElement(ref Utf8JsonReader reader, Frame frame, byte[] value)
-    {
-        if (frame.Tag == DicomTags.SpecificCharacterSet && frame.Depth > 0)
-        {
-            // Every text value read here is UTF-8, whatever an item declared.
-            return;
-        }
-
-        if (frame.VR == DicomVR.SQ)
-        {
-            throw Error(DicomJsonError.InvalidValue, Offset(ref reader), "a sequence has items, not a value");
-        }
-
-        frame.Dataset!.Set(new DicomElement(frame.Tag, frame.VR, value));
     }
 
     private void CompleteTopDataset(DicomDataset dataset)
@@ -495,13 +500,5 @@ public sealed partial class DicomJsonReader
         JsonTokenType.EndObject => "the end of an object",
         JsonTokenType.EndArray => "the end of an array",
         _ => type.ToString(),
-    };
-
-    private static string MemberName(Member member) => member switch
-    {
-        Member.Value => "\"Value\"",
-        Member.InlineBinary => "\"InlineBinary\"",
-        Member.BulkDataUri => "\"BulkDataURI\"",
-        _ => "\"vr\"",
     };
 }

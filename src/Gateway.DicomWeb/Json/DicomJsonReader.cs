@@ -13,10 +13,13 @@ namespace Gateway.DicomWeb.Json;
 /// <list type="bullet">
 /// <item>The input is read in chunks; only one token at a time must fit in memory (<see cref="DicomJsonReaderOptions.MaxTokenBytes"/>),
 /// and every limit of <see cref="DicomJsonReaderOptions"/> is checked as bytes arrive. Nesting lives on an explicit stack.</item>
-/// <item>Strict where the standard is: keys are eight hex digits, "vr" is required and must precede the value (every producer
-/// writes it first), members other than vr, Value, InlineBinary and BulkDataURI are refused, as are repeated attributes,
-/// values that do not fit their VR and data after the document.</item>
-/// <item>Lenient where it is harmless: IS and DS as strings, a PN value as a plain string (its Alphabetic group), lower-case hex keys.</item>
+/// <item>Strict where the standard is: keys are eight hex digits, "vr" is required, members other than vr, Value,
+/// InlineBinary and BulkDataURI are refused, as are repeated attributes, values that do not fit their VR and data after
+/// the document. Members may come in any order: Orthanc writes "Value" before "vr", so values are collected as read and
+/// converted when the attribute object ends.</item>
+/// <item>Lenient where it is harmless: IS and DS as strings, a PN value as a plain string (its Alphabetic group), lower-case
+/// hex keys, and two Orthanc habits: OD, OF, OL and OV as "Value" numbers, and LT, ST, UT or UR split at '' into several
+/// values (joined back).</item>
 /// <item>Text is stored as UTF-8: when any value is not ASCII, the top-level Specific Character Set becomes "ISO_IR 192";
 /// a Specific Character Set inside a sequence item is dropped, since its item's text is UTF-8 too.</item>
 /// <item>An attribute with "BulkDataURI" is stored with an empty value and reported to the caller's list of <see cref="DicomJsonBulkData"/>.</item>

@@ -178,6 +178,30 @@ public sealed partial class DicomJsonReaderTests
     }
 
     [Fact]
+    public void Parse_VRAfterTheValue_AsOrthancWritesIt()
+    {
+        // Orthanc (JsonCpp) sorts members: "Value" before "vr", at every level, and PN objects and items both come early.
+        DicomDataset ds = DicomJsonReader.Parse("""
+            {"00081199":{"Value":[{"00081150":{"Value":["1.2.840.10008.5.1.4.1.1.2"],"vr":"UI"}},{}],"vr":"SQ"},
+             "00100010":{"Value":[{"Alphabetic":"Doe^John"},{}],"vr":"PN"},
+             "00280010":{"Value":[512],"vr":"US"},
+             "7FE00010":{"BulkDataURI":"http://o/bulk","vr":"OW"},
+             "00720067":{"Value":[0.5],"vr":"OF"},
+             "00104000":{"Value":["Comment with ", " a backslash"],"vr":"LT"}}
+            """);
+
+        DicomSequence sequence = ds.GetSequence(DicomTags.ReferencedSOPSequence)!;
+        Assert.Equal(2, sequence.Items.Count);
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.2", sequence.Items[0].GetString(DicomTags.ReferencedSOPClassUID));
+        Assert.Equal(0, sequence.Items[1].Count);
+        Assert.Equal(["Doe^John", string.Empty], ds.GetStrings(DicomTags.PatientName));
+        Assert.Equal(512, ds.GetInt32(DicomTags.Rows));
+        Assert.Equal(0, Assert.IsType<DicomElement>(ds[DicomTags.PixelData]).Length);
+        Assert.Equal(BitConverter.GetBytes(0.5f), Assert.IsType<DicomElement>(ds[new DicomTag(0x0072, 0x0067)]).Value.ToArray());
+        Assert.Equal("Comment with \\ a backslash", ds.GetString(DicomTags.PatientComments));
+    }
+
+    [Fact]
     public void Parse_NestingAtTheLimit_Succeeds()
     {
         string json = Nested(64);
