@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gateway.Dicom;
 using Gateway.Dicom.Model;
+using Gateway.DicomWeb;
 
 namespace Gateway.DicomWeb.Json;
 
@@ -161,7 +162,7 @@ public sealed partial class DicomJsonReader
         {
             Expect(ref reader, JsonTokenType.StartObject, "an attribute is a JSON object");
             frame.PendingTag = null;
-            _frames.Push(new Frame { Kind = FrameKind.Attribute, Dataset = frame.Dataset, Path = DicomWebJsonWriter.ChildPath(frame.Path, tag), Depth = frame.Depth, Tag = tag, Offset = Offset(ref reader) });
+            _frames.Push(new Frame { Kind = FrameKind.Attribute, Dataset = frame.Dataset, Path = DicomAttributePath.Child(frame.Path, tag), Depth = frame.Depth, Tag = tag, Offset = Offset(ref reader) });
             return;
         }
 
@@ -190,7 +191,7 @@ public sealed partial class DicomJsonReader
         // A key repeated in one object: the first attribute may already be in the data set, or still open in the item.
         if (frame.Dataset!.Contains(parsed))
         {
-            throw new DicomJsonException(DicomJsonError.DuplicateAttribute, Offset(ref reader), DicomWebJsonWriter.ChildPath(frame.Path, parsed), "the attribute appears twice in one data set");
+            throw new DicomJsonException(DicomJsonError.DuplicateAttribute, Offset(ref reader), DicomAttributePath.Child(frame.Path, parsed), "the attribute appears twice in one data set");
         }
 
         CountElement(ref reader);
@@ -357,7 +358,7 @@ public sealed partial class DicomJsonReader
         }
 
         var item = new DicomDataset(owner.Dataset);
-        string path = DicomWebJsonWriter.ItemPath(owner.Path, owner.Values!.Count(v => v.Kind is ValueKind.Item or ValueKind.EmptyObject));
+        string path = DicomAttributePath.Item(owner.Path, owner.Values!.Count(v => v.Kind is ValueKind.Item or ValueKind.EmptyObject));
         owner.Values!.Add(new PendingValue(ValueKind.Item, frame.Offset, Item: item));
         _frames.Pop();
         _frames.Push(new Frame { Kind = FrameKind.Dataset, Dataset = item, Path = path, Depth = depth });

@@ -4,6 +4,7 @@ using Gateway.Dicom.IO;
 using Gateway.Dicom.Json;
 using Gateway.Dicom.Model;
 using Gateway.Dicom.Text;
+using Gateway.DicomWeb;
 
 namespace Gateway.DicomWeb.Json;
 
@@ -50,7 +51,7 @@ public static partial class DicomWebJsonWriter
                 case DicomTokenType.SequenceStart:
                 {
                     bool keep = current.FirstOccurrence(reader.Tag);
-                    string path = ChildPath(current.Path, reader.Tag);
+                    string path = DicomAttributePath.Child(current.Path, reader.Tag);
                     if (keep)
                     {
                         writer.WritePropertyName(reader.Tag.ToJsonKey());
@@ -76,7 +77,7 @@ public static partial class DicomWebJsonWriter
                     }
 
                     levels.Push(current);
-                    current = new StreamLevel(ItemPath(current.Path, current.ItemCount++), current.CharacterSet) { Skipped = current.Skipped };
+                    current = new StreamLevel(DicomAttributePath.Item(current.Path, current.ItemCount++), current.CharacterSet) { Skipped = current.Skipped };
                     break;
                 }
 
@@ -110,7 +111,7 @@ public static partial class DicomWebJsonWriter
                         break;
                     }
 
-                    fragmentsPath = ChildPath(current.Path, reader.Tag);
+                    fragmentsPath = DicomAttributePath.Child(current.Path, reader.Tag);
                     writer.WritePropertyName(reader.Tag.ToJsonKey());
                     writer.WriteStartObject();
                     writer.WriteString("vr", reader.VR.Code);
@@ -168,7 +169,7 @@ public static partial class DicomWebJsonWriter
 
         DicomTag tag = reader.Tag;
         DicomVR vr = reader.VR;
-        string path = ChildPath(level.Path, tag);
+        string path = DicomAttributePath.Child(level.Path, tag);
         writer.WritePropertyName(tag.ToJsonKey());
         writer.WriteStartObject();
         writer.WriteString("vr", vr.Code);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gateway.Dicom;
@@ -77,12 +76,6 @@ public static partial class DicomWebJsonWriter
     /// <summary>True for the VRs whose values are bulk data in the JSON model (F.2.6, F.2.7).</summary>
     internal static bool IsBulkVR(DicomVR vr) => vr.Kind is DicomVRKind.Bulk or DicomVRKind.Unknown;
 
-    internal static string ChildPath(string parentPath, DicomTag tag) =>
-        parentPath.Length == 0 ? tag.ToJsonKey() : string.Concat(parentPath, "/", tag.ToJsonKey());
-
-    internal static string ItemPath(string sequencePath, int index) =>
-        string.Concat(sequencePath, "/", index.ToString(CultureInfo.InvariantCulture));
-
     /// <summary>Writes "BulkDataURI" when the options give one for this value, and says whether it did.</summary>
     private static bool TryWriteBulkDataUri(Utf8JsonWriter writer, DicomWebJsonWriterOptions options, string path, DicomTag tag, DicomVR vr, long length)
     {
@@ -151,96 +144,76 @@ public static partial class DicomWebJsonWriter
     {
         private readonly Utf8JsonWriter _writer;
         private readonly DicomWebJsonWriterOptions _options;
-        private readonly Stack<Frame> _stack = new();
+        private readonly DicomDatasetWalker _walker;
+        private bool _closed;
 
         public DatasetWalk(Utf8JsonWriter writer, DicomDataset dataset, DicomWebJsonWriterOptions options)
         {
             _writer = writer;
             _options = options;
+            _walker = new DicomDatasetWalker(dataset);
             writer.WriteStartObject();
-            _stack.Push(Frame.ForDataset(dataset, string.Empty));
         }
 
         /// <summary>Writes the next attribute, item boundary or closing brace; false when the data set is done.</summary>
         public bool Step()
         {
-            if (_stack.Count == 0)
+            if (!_walker.Next())
             {
+                if (!_closed)
+                {
+                    _writer.WriteEndObject();
+                    _closed = true;
+                }
+
                 return false;
             }
 
-            Frame frame = _stack.Peek();
-            if (frame.Sequence is { } sequence)
+            DicomItem? entry = _walker.Item;
+            switch (_walker.Event)
             {
-                if (frame.NextItem < sequence.Items.Count)
-                {
-                    DicomDataset item = sequence.Items[frame.NextItem];
+                case DicomWalkEvent.ItemStart:
                     _writer.WriteStartObject();
-                    _stack.Push(Frame.ForDataset(item, ItemPath(frame.Path, frame.NextItem)));
-                    frame.NextItem++;
-                }
-                else
-                {
-                    _writer.WriteEndArray();
+                    break;
+                case DicomWalkEvent.ItemEnd:
                     _writer.WriteEndObject();
-                    _stack.Pop();
-                }
-
-                return true;
-            }
-
-            if (!frame.Items!.MoveNext())
-            {
-                _writer.WriteEndObject();
-                _stack.Pop();
-                return _stack.Count > 0;
-            }
-
-            DicomItem entry = frame.Items.Current;
-            if (entry.Tag.IsGroupLength)
-            {
-                return true;
-            }
-
-            string path = ChildPath(frame.Path, entry.Tag);
-            _writer.WritePropertyName(entry.Tag.ToJsonKey());
-            _writer.WriteStartObject();
-            _writer.WriteString("vr", entry.VR.Code);
-            switch (entry)
-            {
-                case DicomSequence s when s.Items.Count > 0:
-                    _writer.WriteStartArray("Value");
-                    _stack.Push(Frame.ForSequence(s, path));
-                    return true;
-                case DicomFragmentSequence f:
-                    WriteFragments(_writer, _options, path, f);
                     break;
-                case DicomElement e:
-                    WriteElementValue(_writer, _options, path, e, frame.Dataset!.CharacterSet);
+                case DicomWalkEvent.SequenceStart:
+                    _writer.WritePropertyName(entry!.Tag.ToJsonKey());
+                    _writer.WriteStartObject();
+                    _writer.WriteString("vr", DicomVR.SQ.Code);
+                    if (((DicomSequence)entry).Items.Count > 0)
+                    {
+                        _writer.WriteStartArray("Value");
+                    }
+
+                    break;
+                case DicomWalkEvent.SequenceEnd:
+                    if (((DicomSequence)entry!).Items.Count > 0)
+                    {
+                        _writer.WriteEndArray();
+                    }
+
+                    _writer.WriteEndObject();
+                    break;
+                default:
+                    _writer.WritePropertyName(entry!.Tag.ToJsonKey());
+                    _writer.WriteStartObject();
+                    _writer.WriteString("vr", entry.VR.Code);
+                    if (entry is DicomFragmentSequence fragments)
+                    {
+                        WriteFragments(_writer, _options, _walker.Path, fragments);
+                    }
+                    else
+                    {
+                        WriteElementValue(_writer, _options, _walker.Path, (DicomElement)entry, _walker.Dataset.CharacterSet);
+                    }
+
+                    _writer.WriteEndObject();
                     break;
             }
 
-            _writer.WriteEndObject();
             return true;
-        }
-
-        private sealed class Frame
-        {
-            public DicomDataset? Dataset { get; private init; }
-
-            public IEnumerator<DicomItem>? Items { get; private init; }
-
-            public DicomSequence? Sequence { get; private init; }
-
-            public int NextItem { get; set; }
-
-            public required string Path { get; init; }
-
-            public static Frame ForDataset(DicomDataset dataset, string path) =>
-                new() { Dataset = dataset, Items = dataset.GetEnumerator(), Path = path };
-
-            public static Frame ForSequence(DicomSequence sequence, string path) =>
-                new() { Sequence = sequence, Path = path };
         }
     }
 }

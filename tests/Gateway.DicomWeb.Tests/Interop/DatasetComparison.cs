@@ -1,6 +1,7 @@
 using Gateway.Dicom;
 using Gateway.Dicom.Model;
 using Gateway.DicomWeb.Json;
+using Gateway.DicomWeb;
 
 namespace Gateway.DicomWeb.Tests.Interop;
 
@@ -27,7 +28,7 @@ internal static class DatasetComparison
         var tags = expected.Select(i => i.Tag).Union(actual.Select(i => i.Tag)).Where(t => !t.IsGroupLength && !ignored.Contains(t)).Order();
         foreach (DicomTag tag in tags)
         {
-            string path = DicomWebJsonWriter.ChildPath(prefix, tag);
+            string path = DicomAttributePath.Child(prefix, tag);
             DicomItem? e = expected[tag];
             DicomItem? a = actual[tag];
             if (e is null || a is null)
@@ -53,7 +54,7 @@ internal static class DatasetComparison
 
                     for (int i = 0; i < es.Items.Count; i++)
                     {
-                        Compare(es.Items[i], @as.Items[i], DicomWebJsonWriter.ItemPath(path, i), bulkPaths, new HashSet<DicomTag>(), differences);
+                        Compare(es.Items[i], @as.Items[i], DicomAttributePath.Item(path, i), bulkPaths, new HashSet<DicomTag>(), differences);
                     }
 
                     break;
