@@ -70,7 +70,7 @@ public sealed class GatewayTokenValidator
         {
             jwt = _handler.ReadJsonWebToken(token);
         }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException or FormatException)
         {
             return IdentityResult.Fail(IdentityFailure.Malformed);
         }

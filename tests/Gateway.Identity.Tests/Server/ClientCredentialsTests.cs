@@ -28,7 +28,7 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Bearer", json.GetProperty("token_type").GetString());
-        Assert.Equal(600, json.GetProperty("expires_in").GetInt32());
+        Assert.InRange(json.GetProperty("expires_in").GetInt32(), 590, 600);
         string token = json.GetProperty("access_token").GetString()!;
         var jwt = new JsonWebToken(token);
         Assert.False(jwt.IsEncrypted);
@@ -69,7 +69,8 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
 
         (HttpResponseMessage response, JsonElement json) = await _host.RequestClientTokenAsync(http, "partner-ris", "guessed-secret-canary-123");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        // RFC 6749 5.2: a client that authenticated with the Authorization header is answered 401 invalid_client.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", json.GetProperty("error").GetString());
         Assert.False(json.TryGetProperty("access_token", out _));
         IdentityAuditEvent refused = Assert.Single(_host.Auditor.Events);
@@ -86,7 +87,7 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
 
         (HttpResponseMessage response, JsonElement json) = await _host.RequestClientTokenAsync(http, "nobody", "whatever-secret");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", json.GetProperty("error").GetString());
         Assert.Equal("nobody", Assert.Single(_host.Auditor.Events).Subject);
     }
@@ -119,7 +120,7 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         using HttpClient http = _host.CreateClient();
         (HttpResponseMessage response, _) = await _host.RequestClientTokenAsync(http, "ai-triage", secret);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
