@@ -60,7 +60,7 @@ internal sealed class IdentityTestHost : IAsyncDisposable
         LockoutThreshold = 3,
     };
 
-    public static async Task<IdentityTestHost> StartAsync(GatewayIdentityOptions? options = null, Action<IServiceCollection>? services = null)
+    public static async Task<IdentityTestHost> StartAsync(GatewayIdentityOptions? options = null, Action<IServiceCollection>? services = null, ILoggerProvider? logs = null)
     {
         options ??= DefaultOptions();
         var data = new TempDirectory();
@@ -69,6 +69,11 @@ internal sealed class IdentityTestHost : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        }
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton<IIdentityAuditor>(auditor);
         builder.Services.AddAuthorization();
