@@ -29,7 +29,7 @@ public sealed class OptionsBindingTests
         Assert.Equal("gw", options.Audience);
         Assert.Equal(TimeSpan.FromMinutes(5), options.AccessTokenLifetime);
         Assert.Equal(4, options.LockoutThreshold);
-        Assert.Equal(new Passwords.Argon2idParameters(65536, 3, 2), options.PasswordHashing);
+        Assert.Equal(new Gateway.Identity.Passwords.Argon2idParameters(65536, 3, 2), options.PasswordHashing);
         ExternalIssuerOptions external = Assert.Single(options.ExternalIssuers);
         Assert.Equal("https://sso.hospital.example/realms/imaging", external.Issuer);
         Assert.Equal(["dicom-gateway"], external.Audiences);
