@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -70,6 +71,11 @@ public static class IdentityServiceCollectionExtensions
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(BackchannelClient)));
         services.AddSingleton<DimseIdentityValidator>();
         services.AddHostedService<TokenPruning>();
+
+        // OpenIddict's trace messages name authorization codes' reference ids, and its dispatcher logs each extracted
+        // request at Information with the PKCE code_verifier in clear: OpenIddict from Warning only (refusals are in the
+        // audit log with their error codes). A host logging through Serilog's own factory sets the same override.
+        services.Configure<LoggerFilterOptions>(filters => filters.AddFilter("OpenIddict", LogLevel.Warning));
 
         OwnerOnlyFiles.EnsureDirectory(paths.DataProtectionDirectory);
         services.AddDataProtection()
