@@ -1,79 +1,84 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using Gateway.Audit.Checkpoints;
-using Gateway.Audit.Merkle;
 using Gateway.Audit.Storage;
 
 namespace Gateway.Audit;
 
-/// <content>The single writer: group commit of queued records, segment roll-over, checkpoints.</content>
+/// <content>The committer: one write and one fdatasync per batch, segment roll-over, checkpoints.</content>
 public sealed partial class AuditLog
 {
-    private void WriteLoop()
+    private void CommitLoop()
     {
         try
         {
-            RunWriter();
+            RunCommitter();
             _writerStopped.TrySetResult();
         }
         catch (Exception ex)
         {
             // Not expected (Commit and TryCheckpoint contain their failures); still, never leave appends hanging.
             Poison(ex);
-            _queue.Writer.TryComplete(ex);
-            while (_queue.Reader.TryRead(out PendingAppend? pending))
+            lock (_gate)
             {
-                Fail(pending, ex);
+                _closing = true;
+                while (TakeBatch() is { } batch)
+                {
+                    Fail(batch, ex);
+                }
             }
 
             _writerStopped.TrySetException(ex);
         }
     }
 
-    private void RunWriter()
+    private void RunCommitter()
     {
-        var batch = new List<PendingAppend>(Math.Min(_options.MaxBatchRecords, 1024));
-        var buffer = new ArrayBufferWriter<byte>(1 << 16);
-        var reader = _queue.Reader;
+        CommitBatch? done = null;
         while (true)
         {
-            bool more;
-            TimeSpan? due = CheckpointDue();
-            if (due is { } wait && wait <= TimeSpan.Zero)
+            CommitBatch? batch;
+            bool checkpointDue;
+            bool closing;
+            lock (_gate)
             {
-                TryCheckpoint(null);
-                continue;
+                if (done is not null)
+                {
+                    _free.Push(done);
+                    done = null;
+                }
+
+                while ((batch = TakeBatch()) is null && !_checkpointDue && !_closing)
+                {
+                    _committerWaiting = true;
+                    Monitor.Wait(_gate);
+                }
+
+                checkpointDue = _checkpointDue;
+                _checkpointDue = false;
+                closing = batch is null && _closing;
             }
 
-            if (due is { } delay)
+            if (batch is not null)
             {
-                using var timeout = new CancellationTokenSource(delay, _time);
-                try
-                {
-                    more = reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException)
-                {
-                    continue;
-                }
-            }
-            else
-            {
-                more = reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+                Commit(batch);
+                batch.Reset();
+                done = batch.IsOversized ? null : batch;
             }
 
-            if (!more)
+            if (checkpointDue)
+            {
+                _checkpointTimerArmed = false;
+                if (_failure is null && _tree.Size > _checkpointSize)
+                {
+                    TryCheckpoint(null);
+                }
+
+                ArmCheckpointTimer();
+            }
+
+            if (closing)
             {
                 break;
             }
-
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchRecords && reader.TryRead(out PendingAppend? pending))
-            {
-                batch.Add(pending);
-            }
-
-            Commit(batch, buffer);
         }
 
         // Shutdown: sign what the last checkpoint does not cover yet.
@@ -83,91 +88,71 @@ public sealed partial class AuditLog
         }
     }
 
-    // How long until the time-based checkpoint is due; null when nothing waits for one.
-    private TimeSpan? CheckpointDue()
+    // Under _gate: the oldest sealed batch, else the one filling if it holds anything.
+    private CommitBatch? TakeBatch()
     {
-        if (_failure is not null || _tree.Size == _checkpointSize || _options.CheckpointInterval == TimeSpan.Zero)
+        if (_sealed.Count > 0)
+        {
+            return _sealed.Dequeue();
+        }
+
+        if (_filling.IsEmpty)
         {
             return null;
         }
 
-        return _options.CheckpointInterval - _time.GetElapsedTime(_checkpointTimestamp);
+        CommitBatch batch = _filling;
+        _filling = _free.Count > 0 ? _free.Pop() : new CommitBatch();
+        return batch;
     }
 
-    private void Commit(List<PendingAppend> batch, ArrayBufferWriter<byte> buffer)
+    private void Commit(CommitBatch batch)
     {
         if (_failure is { } failed)
         {
-            foreach (PendingAppend pending in batch)
-            {
-                Fail(pending, failed);
-            }
-
+            Fail(batch, failed);
             return;
         }
 
-        var hashes = new List<byte[]>(batch.Count);
-        var checkpointRequests = new List<PendingAppend>();
-        int completed = 0;
         try
         {
-            buffer.ResetWrittenCount();
-            long index = _tree.Size;
-            byte[] previous = _lastLeafHash;
-            int committedHashes = 0;
-            foreach (PendingAppend pending in batch)
+            int written = 0;
+            int folded = 0;
+            for (int i = 0; i < batch.Count; i++)
             {
-                if (pending.Record is null)
+                int frameStart = batch.FrameStart(i);
+                if (_segmentLength + (batch.FrameEnd(i) - written) > _options.SegmentMaxBytes && (_segmentHasRecords || frameStart > written))
                 {
-                    checkpointRequests.Add(pending);
-                    continue;
+                    // Make what precedes this frame durable in the current segment, then continue in a new one: a segment
+                    // is complete on disk before the next one holds anything.
+                    WriteDurably(batch.Frames(written, frameStart));
+                    Fold(batch, ref folded, i);
+                    RollSegment(batch.FirstIndex + i);
+                    written = frameStart;
                 }
-
-                AuditLeaf leaf = AuditLeaf.Create(index, pending.Record, pending.Plaintext, previous, _dataKey);
-                byte[] hash = MerkleHasher.HashLeaf(leaf.Bytes);
-                int frameLength = SegmentFormat.FrameOverhead + leaf.Bytes.Length;
-                if (_segmentLength + buffer.WrittenCount + frameLength > _options.SegmentMaxBytes && (_segmentHasRecords || buffer.WrittenCount > 0))
-                {
-                    // Make what is buffered durable in the current segment, then continue in a new one.
-                    WriteDurably(buffer);
-                    CommitHashes(hashes, ref committedHashes);
-                    RollSegment(index);
-                }
-
-                Span<byte> frame = buffer.GetSpan(frameLength);
-                BinaryPrimitives.WriteInt32BigEndian(frame, leaf.Bytes.Length);
-                leaf.Bytes.CopyTo(frame[4..]);
-                hash.CopyTo(frame[(4 + leaf.Bytes.Length)..]);
-                buffer.Advance(frameLength);
-                hashes.Add(hash);
-                previous = hash;
-                index++;
             }
 
-            WriteDurably(buffer);
-            CommitHashes(hashes, ref committedHashes);
-            long first = _tree.Size - hashes.Count;
-            foreach (PendingAppend pending in batch)
-            {
-                if (pending.Record is not null)
-                {
-                    pending.Index.TrySetResult(first + completed);
-                    completed++;
-                }
-            }
+            WriteDurably(batch.Frames(written, batch.Length));
+            Fold(batch, ref folded, batch.Count);
         }
         catch (Exception ex)
         {
             Poison(ex);
-            foreach (PendingAppend pending in batch)
-            {
-                Fail(pending, ex);
-            }
-
+            Fail(batch, ex);
             return;
         }
 
-        foreach (PendingAppend request in checkpointRequests)
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch.Append(i).TrySetResult(batch.FirstIndex + i);
+        }
+
+        if (batch.Count > 0)
+        {
+            _capacity.Release(batch.Count);
+        }
+
+        foreach (TaskCompletionSource<Checkpoint> request in batch.CheckpointRequests)
         {
             TryCheckpoint(request);
         }
@@ -176,38 +161,39 @@ public sealed partial class AuditLog
         {
             TryCheckpoint(null);
         }
+
+        ArmCheckpointTimer();
     }
 
-    // Folds durable leaf hashes into the tree and the chain head; only ever after their fsync.
-    private void CommitHashes(List<byte[]> hashes, ref int committed)
+    // Folds durable leaf hashes into the tree; only ever after their fsync.
+    private void Fold(CommitBatch batch, ref int folded, int upTo)
     {
-        for (; committed < hashes.Count; committed++)
+        for (; folded < upTo; folded++)
         {
-            _tree.Append(hashes[committed]);
-            _lastLeafHash = hashes[committed];
+            _tree.Append(batch.LeafHash(folded));
         }
 
         Volatile.Write(ref _size, _tree.Size);
     }
 
-    private void WriteDurably(ArrayBufferWriter<byte> buffer)
+    private void WriteDurably(ReadOnlySpan<byte> frames)
     {
-        if (buffer.WrittenCount == 0)
+        if (frames.IsEmpty)
         {
             return;
         }
 
-        _segment.Write(buffer.WrittenSpan);
-        _segment.Flush(flushToDisk: true);
+        RandomAccess.Write(_segment.SafeFileHandle, frames, _segmentLength);
+        // fdatasync: the data and the file size, which is all a reader needs; timestamps can wait.
+        FileSync.FlushData(_segment.SafeFileHandle);
         Interlocked.Increment(ref _commits);
-        _segmentLength += buffer.WrittenCount;
+        _segmentLength += frames.Length;
         _segmentHasRecords = true;
-        buffer.ResetWrittenCount();
     }
 
     private void RollSegment(long firstIndex)
     {
-        _segment.Flush(flushToDisk: true);
+        FileSync.FlushData(_segment.SafeFileHandle);
         _segment.Dispose();
         _segment = CreateSegment(_paths, firstIndex);
         _segmentLength = _segment.Length;
@@ -215,11 +201,23 @@ public sealed partial class AuditLog
         AuditLogMessages.SegmentStarted(_logger, Path.GetFileName(_paths.Segment(firstIndex)));
     }
 
-    private void TryCheckpoint(PendingAppend? request)
+    private void ArmCheckpointTimer()
+    {
+        if (_checkpointTimerArmed || _failure is not null || _tree.Size == _checkpointSize || _options.CheckpointInterval == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        TimeSpan due = _options.CheckpointInterval - _time.GetElapsedTime(_checkpointTimestamp);
+        _checkpointTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        _checkpointTimerArmed = true;
+    }
+
+    private void TryCheckpoint(TaskCompletionSource<Checkpoint>? request)
     {
         if (_failure is { } failed)
         {
-            request?.Checkpoint.TrySetException(new AuditLogException("the audit log failed earlier: " + failed.Message, failed));
+            request?.TrySetException(new AuditLogException("the audit log failed earlier: " + failed.Message, failed));
             return;
         }
 
@@ -232,14 +230,20 @@ public sealed partial class AuditLog
             _checkpoints.Flush(flushToDisk: true);
             _checkpointSize = checkpoint.Size;
             _checkpointTimestamp = _time.GetTimestamp();
+            if (_checkpointTimerArmed)
+            {
+                _checkpointTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _checkpointTimerArmed = false;
+            }
+
             Volatile.Write(ref _latestCheckpoint, checkpoint);
             AuditLogMessages.CheckpointSigned(_logger, checkpoint.Size);
-            request?.Checkpoint.TrySetResult(checkpoint);
+            request?.TrySetResult(checkpoint);
         }
         catch (Exception ex)
         {
             Poison(ex);
-            request?.Checkpoint.TrySetException(new AuditLogException("could not write a checkpoint: " + ex.Message, ex));
+            request?.TrySetException(new AuditLogException("could not write a checkpoint: " + ex.Message, ex));
         }
     }
 
@@ -249,16 +253,22 @@ public sealed partial class AuditLog
         AuditLogMessages.WriteFailed(_logger, ex);
     }
 
-    private static void Fail(PendingAppend pending, Exception cause)
+    // Fails every append and checkpoint request of the batch: none of them is known to be durable.
+    private void Fail(CommitBatch batch, Exception cause)
     {
-        var error = new AuditLogException("the audit record could not be made durable: " + cause.Message, cause);
-        if (pending.Record is null)
+        for (int i = 0; i < batch.Count; i++)
         {
-            pending.Checkpoint.TrySetException(error);
+            batch.Append(i).TrySetException(new AuditLogException("the audit record could not be made durable: " + cause.Message, cause));
         }
-        else
+
+        if (batch.Count > 0)
         {
-            pending.Index.TrySetException(error);
+            _capacity.Release(batch.Count);
+        }
+
+        foreach (TaskCompletionSource<Checkpoint> request in batch.CheckpointRequests)
+        {
+            request.TrySetException(new AuditLogException("the audit log failed before the checkpoint: " + cause.Message, cause));
         }
     }
 }
