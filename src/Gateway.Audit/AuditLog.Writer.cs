@@ -49,7 +49,9 @@ public sealed partial class AuditLog
                 while ((batch = TakeBatch()) is null && !_checkpointDue && !_closing)
                 {
                     _committerWaiting = true;
+                    long idleFrom = System.Diagnostics.Stopwatch.GetTimestamp();
                     Monitor.Wait(_gate);
+                    _committerIdleTicks += System.Diagnostics.Stopwatch.GetTimestamp() - idleFrom;
                 }
 
                 checkpointDue = _checkpointDue;
@@ -184,8 +186,10 @@ public sealed partial class AuditLog
         }
 
         RandomAccess.Write(_segment.SafeFileHandle, frames, _segmentLength);
+        long syncFrom = System.Diagnostics.Stopwatch.GetTimestamp();
         // fdatasync: the data and the file size, which is all a reader needs; timestamps can wait.
         FileSync.FlushData(_segment.SafeFileHandle);
+        _committerSyncTicks += System.Diagnostics.Stopwatch.GetTimestamp() - syncFrom;
         Interlocked.Increment(ref _commits);
         _segmentLength += frames.Length;
         _segmentHasRecords = true;

@@ -67,6 +67,8 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private volatile Exception? _failure;
     private int _disposed;
     private long _commits;
+    private long _committerIdleTicks;
+    private long _committerSyncTicks;
 
     private AuditLog(OpenState state, AuditLogOptions options, TimeProvider time, ILogger logger)
     {
@@ -117,6 +119,10 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
 
     /// <summary>How many write+fsync commits the committer made (group commit shares them among appends).</summary>
     internal long CommitCount => Interlocked.Read(ref _commits);
+
+    /// <summary>Where the committer's time went (for the benchmarks): waiting for records, and in fdatasync.</summary>
+    internal (TimeSpan Idle, TimeSpan Syncing) CommitterTimes =>
+        (System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerIdleTicks)), System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerSyncTicks)));
 
     /// <summary>The clock of this log.</summary>
     internal TimeProvider Time => _time;
