@@ -8,6 +8,9 @@ namespace Gateway.Audit.Benchmarks;
 /// <summary>Direct measurement of durable appends per second (1 and 16 writers) and of verifying a large log.</summary>
 internal static class QuickBench
 {
+    // AUDIT_BENCH_SYNCS overrides AuditLogOptions.MaxConcurrentSyncs (to compare settings).
+    private static int Syncs => int.Parse(Environment.GetEnvironmentVariable("AUDIT_BENCH_SYNCS") ?? new AuditLogOptions().MaxConcurrentSyncs.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
     public static async Task RunAsync(string root, int verifyRecords)
     {
         // AUDIT_BENCH_WRITERS="16" (comma-separated) measures other writer counts; default 1 and 16.
@@ -20,7 +23,7 @@ internal static class QuickBench
             try
             {
                 int total = writers == 1 ? 5_000 : 100_000;
-                AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit" });
+                AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit", MaxConcurrentSyncs = Syncs });
                 await using (log.ConfigureAwait(false))
                 {
                     await AppendAsync(log, writers, 1_000).ConfigureAwait(false); // warm-up

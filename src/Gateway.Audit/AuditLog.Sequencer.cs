@@ -69,13 +69,4 @@ public sealed partial class AuditLog
             Monitor.Pulse(_gate);
         }
     }
-
-    private void OnCheckpointTimer()
-    {
-        lock (_gate)
-        {
-            _checkpointDue = true;
-            WakeCommitter();
-        }
-    }
 }

@@ -38,7 +38,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private readonly FileStream _lock;
     private readonly CompactRange _tree;
     private readonly FileStream _checkpoints;
-    private readonly Thread _writer;
+    private readonly Thread[] _committers;
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _capacity;
     private readonly ITimer _checkpointTimer;
@@ -54,17 +54,31 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private bool _committerWaiting;
     private bool _checkpointDue;
 
-    // Owned by the committer thread.
+    // Guarded by _writeLock: the segment being appended to, and how many batches were written.
+    private readonly object _writeLock = new();
     private FileStream _segment;
+    private long _segmentFirstIndex;
     private long _segmentLength;
     private bool _segmentHasRecords;
+    private long _writtenBatches;
+
+    // Guarded by _completion: batches written and not yet completed (in write order), the tree of durable records.
+    private readonly object _completion = new();
+    private readonly Queue<CommitBatch> _inFlight = new();
+    private long _checkpointPlanned;
+    private (long SegmentFirstIndex, long Offset) _lastRecord;
+
+    // Guarded by _checkpointLock.
+    private readonly object _checkpointLock = new();
     private long _checkpointSize;
     private long _checkpointTimestamp;
     private bool _checkpointTimerArmed;
 
+    private int _runningCommitters;
+
     private long _size;
     private Checkpoint? _latestCheckpoint;
-    private volatile Exception? _failure;
+    private Exception? _failure;
     private int _disposed;
     private long _commits;
     private long _committerIdleTicks;
@@ -85,18 +99,25 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         _size = state.Tree.Size;
         _nextIndex = state.Tree.Size;
         _segment = state.Segment;
+        _segmentFirstIndex = state.SegmentFirstIndex;
         _segmentLength = state.Segment.Length;
         _segmentHasRecords = state.SegmentHasRecords;
         _checkpoints = state.Checkpoints;
         _latestCheckpoint = state.LatestCheckpoint;
         _checkpointSize = state.LatestCheckpoint?.Size ?? 0;
+        _checkpointPlanned = _checkpointSize;
         _checkpointTimestamp = time.GetTimestamp();
         Recovery = state.Recovery;
         _capacity = new SemaphoreSlim(options.MaxQueuedRecords, options.MaxQueuedRecords);
         _checkpointTimer = time.CreateTimer(_ => OnCheckpointTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        // fsync blocks its thread for the whole disk round trip: the committer has its own thread, not a pool thread.
-        _writer = new Thread(CommitLoop) { IsBackground = true, Name = "audit-log-committer" };
-        _writer.Start();
+        // fdatasync blocks its thread for the whole disk round trip: committers have their own threads, not pool threads.
+        _runningCommitters = options.MaxConcurrentSyncs;
+        _committers = new Thread[options.MaxConcurrentSyncs];
+        for (int i = 0; i < _committers.Length; i++)
+        {
+            _committers[i] = new Thread(CommitLoop) { IsBackground = true, Name = "audit-log-committer-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            _committers[i].Start();
+        }
     }
 
     /// <summary>What opening repaired (a torn tail), if anything.</summary>
@@ -124,6 +145,9 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     internal (TimeSpan Idle, TimeSpan Syncing) CommitterTimes =>
         (System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerIdleTicks)), System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerSyncTicks)));
 
+    /// <summary>Called by a committer just before it syncs the batch with this sequence number (tests delay or fail syncs with it).</summary>
+    internal Action<long>? SyncHook { get; set; }
+
     /// <summary>The clock of this log.</summary>
     internal TimeProvider Time => _time;
 
@@ -132,7 +156,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     public static AuditLog Open(AuditLogOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.CheckpointEveryRecords < 1 || options.MaxBatchRecords < 1 || options.MaxQueuedRecords < 1
+        if (options.CheckpointEveryRecords < 1 || options.MaxBatchRecords < 1 || options.MaxQueuedRecords < 1 || options.MaxConcurrentSyncs is < 1 or > 64
             || options.SegmentMaxBytes < SegmentFormat.HeaderSize || options.CheckpointInterval < TimeSpan.Zero)
         {
             throw new ArgumentException("audit log options out of range", nameof(options));
@@ -220,7 +244,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private void ThrowIfUnusable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_failure is { } failure)
+        if (Volatile.Read(ref _failure) is { } failure)
         {
             throw FailedEarlier(failure);
         }
@@ -229,7 +253,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     // Under _gate.
     private void ThrowIfClosedOrFailed()
     {
-        if (_failure is { } failure)
+        if (Volatile.Read(ref _failure) is { } failure)
         {
             throw FailedEarlier(failure);
         }

@@ -8,8 +8,8 @@ namespace Gateway.Audit;
 /// appends waiting for them; plus checkpoint requests to sign once they are durable.
 /// </summary>
 /// <remarks>
-/// Filled by appending threads under the log's lock, then handed whole to the committer, which owns it until it recycles
-/// it. Frame <c>i</c> spans <c>[FrameStart(i), FrameEnd(i))</c>; its last 32 bytes are its leaf hash.
+/// Filled by appending threads under the log's lock, then handed whole to a committer, which writes it, syncs it, and
+/// completes it (in sequence order) before it is recycled. Frame <c>i</c> spans <c>[FrameStart(i), FrameEnd(i))</c>; its last 32 bytes are its leaf hash.
 /// </remarks>
 internal sealed class CommitBatch
 {
@@ -22,6 +22,28 @@ internal sealed class CommitBatch
 
     /// <summary>The index of the first record.</summary>
     public long FirstIndex { get; set; }
+
+    /// <summary>The order in which the committers wrote it (1, 2, ...): a sync covers every batch written before it.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Where the last frame was written: the first index of its segment, and its offset there.</summary>
+    public (long SegmentFirstIndex, long Offset) LastFrame { get; set; }
+
+    /// <summary>The segment (by first index) that holds the end of the batch: the one its sync must flush.</summary>
+    public long SyncSegment { get; set; }
+
+    /// <summary>Whether its own fdatasync succeeded (it completes once every batch before it has too).</summary>
+    public bool Synced { get; set; }
+
+    // Two parties hold a taken batch: the committer that writes and syncs it, and completion (or failure). The last to let
+    // go recycles it, so a batch is never refilled while either still looks at it.
+    private int _holds;
+
+    /// <summary>Marks the batch as taken by a committer (two holds).</summary>
+    public void Take() => Volatile.Write(ref _holds, 2);
+
+    /// <summary>Lets go of one hold; true for the last one, whose owner recycles the batch.</summary>
+    public bool Release() => Interlocked.Decrement(ref _holds) == 0;
 
     /// <summary>The number of records.</summary>
     public int Count { get; private set; }
@@ -81,6 +103,10 @@ internal sealed class CommitBatch
         Count = 0;
         Length = 0;
         FirstIndex = 0;
+        Sequence = 0;
+        LastFrame = default;
+        SyncSegment = 0;
+        Synced = false;
         CheckpointRequests.Clear();
     }
 }
