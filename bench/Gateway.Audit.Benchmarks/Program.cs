@@ -19,6 +19,12 @@ public static class Program
             return;
         }
 
+        if (args.Length >= 1 && args[0] == "profile")
+        {
+            ProfileBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -8,27 +8,36 @@ namespace Gateway.Audit.Benchmarks;
 /// <summary>Direct measurement of durable appends per second (1 and 16 writers) and of verifying a large log.</summary>
 internal static class QuickBench
 {
+    // AUDIT_BENCH_SYNCS overrides AuditLogOptions.MaxConcurrentSyncs (to compare settings).
+    private static int Syncs => int.Parse(Environment.GetEnvironmentVariable("AUDIT_BENCH_SYNCS") ?? new AuditLogOptions().MaxConcurrentSyncs.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
     public static async Task RunAsync(string root, int verifyRecords)
     {
-        foreach (int writers in new[] { 1, 16 })
+        // AUDIT_BENCH_WRITERS="16" (comma-separated) measures other writer counts; default 1 and 16.
+        int[] writerCounts = (Environment.GetEnvironmentVariable("AUDIT_BENCH_WRITERS") ?? "1,16")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+        foreach (int writers in writerCounts)
         {
             string directory = Path.Combine(root, "audit-quick-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
                 int total = writers == 1 ? 5_000 : 100_000;
-                AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit" });
+                AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit", MaxConcurrentSyncs = Syncs });
                 await using (log.ConfigureAwait(false))
                 {
                     await AppendAsync(log, writers, 1_000).ConfigureAwait(false); // warm-up
                     long commitsBefore = log.CommitCount;
+                    (TimeSpan idleBefore, TimeSpan syncBefore) = log.CommitterTimes;
                     TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                     var watch = Stopwatch.StartNew();
                     await AppendAsync(log, writers, total).ConfigureAwait(false);
                     watch.Stop();
                     TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                     long commits = log.CommitCount - commitsBefore;
+                    (TimeSpan idleAfter, TimeSpan syncAfter) = log.CommitterTimes;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"durable appends, {writers,2} writer(s): {total / watch.Elapsed.TotalSeconds,9:N0} records/s ({total} records in {watch.Elapsed.TotalSeconds:N2} s, {commits} fsync commits, {(double)total / commits:N1} records per fsync, {watch.Elapsed.TotalMilliseconds * 1000 / commits:N0} us per commit, {cpu.TotalMilliseconds * 1000 / total:N1} us CPU per record)"));
+                        $"durable appends, {writers,2} writer(s): {total / watch.Elapsed.TotalSeconds,9:N0} records/s ({total} records in {watch.Elapsed.TotalSeconds:N2} s, {commits} fsync commits, {(double)total / commits:N1} records per fsync, {watch.Elapsed.TotalMilliseconds * 1000 / commits:N0} us per commit, {cpu.TotalMilliseconds * 1000 / total:N1} us CPU per record; committer per commit: {(syncAfter - syncBefore).TotalMicroseconds / commits:N0} us in fdatasync, {(idleAfter - idleBefore).TotalMicroseconds / commits:N0} us waiting for records)"));
                 }
             }
             finally

@@ -59,9 +59,11 @@ public sealed partial class AuditLog
             checkpoints = new FileStream(paths.Checkpoints, FileSync.CreateOptions(FileMode.Append, SecretFiles.OwnerOnly));
             FileSync.FlushDirectory(paths.CheckpointDirectory);
             bool hasRecords = scan.LastSegmentHasRecords;
+            long segmentFirstIndex = scan.LastSegmentFirstIndex;
             if (scan.LastSegmentPath is null)
             {
                 segment = CreateSegment(paths, 0);
+                segmentFirstIndex = 0;
                 hasRecords = false;
             }
             else
@@ -70,7 +72,7 @@ public sealed partial class AuditLog
             }
 
             AuditLogMessages.Opened(logger, paths.Root, scan.Tree.Size, latest?.Size ?? 0);
-            return new OpenState(paths, lockFile, signer, dataKey, ownsDataKey, scan.Tree, scan.LastLeafHash, segment, hasRecords, checkpoints, latest, recovery);
+            return new OpenState(paths, lockFile, signer, dataKey, ownsDataKey, scan.Tree, scan.LastLeafHash, segment, segmentFirstIndex, hasRecords, checkpoints, latest, recovery);
         }
         catch
         {
@@ -152,6 +154,7 @@ public sealed partial class AuditLog
         byte[] previous = new byte[AuditLeaf.HashSize];
         IReadOnlyList<(long FirstIndex, string Path)> segments = paths.ListSegments();
         string? lastPath = null;
+        long lastFirst = 0;
         bool lastHasRecords = false;
         long checkpointSize = latest?.Size ?? 0;
         for (int s = 0; s < segments.Count; s++)
@@ -185,6 +188,7 @@ public sealed partial class AuditLog
             }
 
             lastPath = path;
+            lastFirst = first;
             lastHasRecords = false;
             while (true)
             {
@@ -236,7 +240,7 @@ public sealed partial class AuditLog
             }
         }
 
-        return new ScanResult(tree, previous, lastPath, lastHasRecords);
+        return new ScanResult(tree, previous, lastPath, lastFirst, lastHasRecords);
     }
 
     // Cheap checks for every record (structure, index, chain); for records no checkpoint covers yet, also the leaf hash and
@@ -310,7 +314,7 @@ public sealed partial class AuditLog
     private static AuditLogException Damaged(string what) =>
         new($"the audit log is damaged: {what}; the gateway will not append to it. Run 'gatewayctl audit verify' and restore from backup");
 
-    private sealed record ScanResult(CompactRange Tree, byte[] LastLeafHash, string? LastSegmentPath, bool LastSegmentHasRecords);
+    private sealed record ScanResult(CompactRange Tree, byte[] LastLeafHash, string? LastSegmentPath, long LastSegmentFirstIndex, bool LastSegmentHasRecords);
 
     private sealed record OpenState(
         AuditLogPaths Paths,
@@ -321,6 +325,7 @@ public sealed partial class AuditLog
         CompactRange Tree,
         byte[] LastLeafHash,
         FileStream Segment,
+        long SegmentFirstIndex,
         bool SegmentHasRecords,
         FileStream Checkpoints,
         Checkpoint? LatestCheckpoint,

@@ -1,264 +1,251 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using Gateway.Audit.Checkpoints;
-using Gateway.Audit.Merkle;
 using Gateway.Audit.Storage;
+using Microsoft.Win32.SafeHandles;
 
 namespace Gateway.Audit;
 
-/// <content>The single writer: group commit of queued records, segment roll-over, checkpoints.</content>
+/// <content>
+/// The committers: each takes the next batch, writes it at the end of the segment, makes it durable with fdatasync, and
+/// completes it in order. Several syncs may be in flight at once: a batch written while another is being synced starts
+/// its own sync at once instead of waiting, so an append waits for about one sync rather than one and a half.
+/// </content>
+/// <remarks>
+/// Each committer syncs through its own read-only descriptor of the segment. Linux reports a writeback error to every
+/// descriptor that was open when it happened, but only once per descriptor: with one shared descriptor, a sync that
+/// started later could consume the error and report success for pages that were lost. And a batch completes only after
+/// its own sync and the completion of every batch before it, so a failed sync fails everything after it.
+/// </remarks>
 public sealed partial class AuditLog
 {
-    private void WriteLoop()
+    private void CommitLoop()
+    {
+        using var committer = new SegmentSyncHandle(_paths);
+        try
+        {
+            while (CommitNext(committer))
+            {
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not expected (writes and syncs contain their failures); still, never leave appends hanging.
+            Poison(ex);
+            lock (_gate)
+            {
+                _closing = true;
+                Monitor.PulseAll(_gate);
+            }
+
+            FailInFlight(ex);
+            lock (_writeLock)
+            {
+                lock (_gate)
+                {
+                    while (TakeBatch() is { } batch)
+                    {
+                        Fail(batch, ex);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _runningCommitters) == 0)
+            {
+                StopCommitters();
+            }
+        }
+    }
+
+    // The last committer to stop: sign what the last checkpoint does not cover yet, and report.
+    private void StopCommitters()
     {
         try
         {
-            RunWriter();
+            if (Volatile.Read(ref _failure) is null)
+            {
+                SignCheckpoint(null, null);
+            }
+
             _writerStopped.TrySetResult();
         }
         catch (Exception ex)
         {
-            // Not expected (Commit and TryCheckpoint contain their failures); still, never leave appends hanging.
-            Poison(ex);
-            _queue.Writer.TryComplete(ex);
-            while (_queue.Reader.TryRead(out PendingAppend? pending))
-            {
-                Fail(pending, ex);
-            }
-
             _writerStopped.TrySetException(ex);
         }
     }
 
-    private void RunWriter()
+    // Commits the next batch (or signs a due checkpoint); false once the log is closing and nothing is left.
+    private bool CommitNext(SegmentSyncHandle committer)
     {
-        var batch = new List<PendingAppend>(Math.Min(_options.MaxBatchRecords, 1024));
-        var buffer = new ArrayBufferWriter<byte>(1 << 16);
-        var reader = _queue.Reader;
-        while (true)
+        CommitBatch? batch;
+        bool checkpointDue;
+        bool closing;
+        bool written = false;
+        // One committer at a time takes and writes: batches reach the segment in the order their records were numbered.
+        lock (_writeLock)
         {
-            bool more;
-            TimeSpan? due = CheckpointDue();
-            if (due is { } wait && wait <= TimeSpan.Zero)
+            lock (_gate)
             {
-                TryCheckpoint(null);
-                continue;
+                while ((batch = TakeBatch()) is null && !_checkpointDue && !_closing)
+                {
+                    _committerWaiting = true;
+                    long idleFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+                    Monitor.Wait(_gate);
+                    _committerIdleTicks += System.Diagnostics.Stopwatch.GetTimestamp() - idleFrom;
+                }
+
+                checkpointDue = _checkpointDue;
+                _checkpointDue = false;
+                closing = batch is null && _closing;
+                if (closing)
+                {
+                    // The other committers are waiting for this lock or this monitor: let them see it too.
+                    Monitor.PulseAll(_gate);
+                }
             }
 
-            if (due is { } delay)
+            if (batch is not null)
             {
-                using var timeout = new CancellationTokenSource(delay, _time);
-                try
+                batch.Take();
+                batch.Sequence = ++_writtenBatches;
+                lock (_completion)
                 {
-                    more = reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
+                    _inFlight.Enqueue(batch);
                 }
-                catch (OperationCanceledException)
+
+                if (Volatile.Read(ref _failure) is null)
                 {
-                    continue;
+                    try
+                    {
+                        Write(batch);
+                        written = true;
+                    }
+                    catch (Exception ex)
+                    {
+                        Poison(ex);
+                    }
                 }
+            }
+        }
+
+        if (batch is not null)
+        {
+            if (written)
+            {
+                Sync(batch, committer);
             }
             else
             {
-                more = reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+                FailInFlight(Volatile.Read(ref _failure)!);
             }
 
-            if (!more)
+            if (batch.Release())
             {
-                break;
+                Recycle(batch);
             }
-
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchRecords && reader.TryRead(out PendingAppend? pending))
-            {
-                batch.Add(pending);
-            }
-
-            Commit(batch, buffer);
         }
 
-        // Shutdown: sign what the last checkpoint does not cover yet.
-        if (_failure is null && _tree.Size > _checkpointSize)
+        if (checkpointDue)
         {
-            TryCheckpoint(null);
+            lock (_checkpointLock)
+            {
+                _checkpointTimerArmed = false;
+            }
+
+            SignCheckpoint(null, null);
+            ArmCheckpointTimer();
         }
+
+        return !closing;
     }
 
-    // How long until the time-based checkpoint is due; null when nothing waits for one.
-    private TimeSpan? CheckpointDue()
+    // Under _writeLock: writes the batch's frames at the end of the segment, rolling over to a new segment where one is full.
+    private void Write(CommitBatch batch)
     {
-        if (_failure is not null || _tree.Size == _checkpointSize || _options.CheckpointInterval == TimeSpan.Zero)
+        int written = 0;
+        for (int i = 0; i < batch.Count; i++)
         {
-            return null;
+            int frameStart = batch.FrameStart(i);
+            if (_segmentLength + (batch.FrameEnd(i) - written) > _options.SegmentMaxBytes && (_segmentHasRecords || frameStart > written))
+            {
+                // What precedes this frame goes durably into the current segment, then writing continues in a new one:
+                // a segment is complete on disk before the next one holds anything (recovery relies on it).
+                WriteFrames(batch.Frames(written, frameStart));
+                RollSegment(batch.FirstIndex + i);
+                written = frameStart;
+            }
         }
 
-        return _options.CheckpointInterval - _time.GetElapsedTime(_checkpointTimestamp);
+        int last = batch.Count - 1;
+        if (last >= 0)
+        {
+            batch.LastFrame = (_segmentFirstIndex, _segmentLength + (batch.FrameStart(last) - written));
+        }
+
+        WriteFrames(batch.Frames(written, batch.Length));
+        batch.SyncSegment = _segmentFirstIndex;
     }
 
-    private void Commit(List<PendingAppend> batch, ArrayBufferWriter<byte> buffer)
+    private void WriteFrames(ReadOnlySpan<byte> frames)
     {
-        if (_failure is { } failed)
-        {
-            foreach (PendingAppend pending in batch)
-            {
-                Fail(pending, failed);
-            }
-
-            return;
-        }
-
-        var hashes = new List<byte[]>(batch.Count);
-        var checkpointRequests = new List<PendingAppend>();
-        int completed = 0;
-        try
-        {
-            buffer.ResetWrittenCount();
-            long index = _tree.Size;
-            byte[] previous = _lastLeafHash;
-            int committedHashes = 0;
-            foreach (PendingAppend pending in batch)
-            {
-                if (pending.Record is null)
-                {
-                    checkpointRequests.Add(pending);
-                    continue;
-                }
-
-                AuditLeaf leaf = AuditLeaf.Create(index, pending.Record, pending.Plaintext, previous, _dataKey);
-                byte[] hash = MerkleHasher.HashLeaf(leaf.Bytes);
-                int frameLength = SegmentFormat.FrameOverhead + leaf.Bytes.Length;
-                if (_segmentLength + buffer.WrittenCount + frameLength > _options.SegmentMaxBytes && (_segmentHasRecords || buffer.WrittenCount > 0))
-                {
-                    // Make what is buffered durable in the current segment, then continue in a new one.
-                    WriteDurably(buffer);
-                    CommitHashes(hashes, ref committedHashes);
-                    RollSegment(index);
-                }
-
-                Span<byte> frame = buffer.GetSpan(frameLength);
-                BinaryPrimitives.WriteInt32BigEndian(frame, leaf.Bytes.Length);
-                leaf.Bytes.CopyTo(frame[4..]);
-                hash.CopyTo(frame[(4 + leaf.Bytes.Length)..]);
-                buffer.Advance(frameLength);
-                hashes.Add(hash);
-                previous = hash;
-                index++;
-            }
-
-            WriteDurably(buffer);
-            CommitHashes(hashes, ref committedHashes);
-            long first = _tree.Size - hashes.Count;
-            foreach (PendingAppend pending in batch)
-            {
-                if (pending.Record is not null)
-                {
-                    pending.Index.TrySetResult(first + completed);
-                    completed++;
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            Poison(ex);
-            foreach (PendingAppend pending in batch)
-            {
-                Fail(pending, ex);
-            }
-
-            return;
-        }
-
-        foreach (PendingAppend request in checkpointRequests)
-        {
-            TryCheckpoint(request);
-        }
-
-        if (_tree.Size - _checkpointSize >= _options.CheckpointEveryRecords)
-        {
-            TryCheckpoint(null);
-        }
-    }
-
-    // Folds durable leaf hashes into the tree and the chain head; only ever after their fsync.
-    private void CommitHashes(List<byte[]> hashes, ref int committed)
-    {
-        for (; committed < hashes.Count; committed++)
-        {
-            _tree.Append(hashes[committed]);
-            _lastLeafHash = hashes[committed];
-        }
-
-        Volatile.Write(ref _size, _tree.Size);
-    }
-
-    private void WriteDurably(ArrayBufferWriter<byte> buffer)
-    {
-        if (buffer.WrittenCount == 0)
+        if (frames.IsEmpty)
         {
             return;
         }
 
-        _segment.Write(buffer.WrittenSpan);
-        _segment.Flush(flushToDisk: true);
-        Interlocked.Increment(ref _commits);
-        _segmentLength += buffer.WrittenCount;
+        RandomAccess.Write(_segment.SafeFileHandle, frames, _segmentLength);
+        _segmentLength += frames.Length;
         _segmentHasRecords = true;
-        buffer.ResetWrittenCount();
     }
 
+    // Under _writeLock.
     private void RollSegment(long firstIndex)
     {
-        _segment.Flush(flushToDisk: true);
+        FileSync.FlushData(_segment.SafeFileHandle);
         _segment.Dispose();
         _segment = CreateSegment(_paths, firstIndex);
+        _segmentFirstIndex = firstIndex;
         _segmentLength = _segment.Length;
         _segmentHasRecords = false;
         AuditLogMessages.SegmentStarted(_logger, Path.GetFileName(_paths.Segment(firstIndex)));
     }
 
-    private void TryCheckpoint(PendingAppend? request)
+    private void Sync(CommitBatch batch, SegmentSyncHandle committer)
     {
-        if (_failure is { } failed)
-        {
-            request?.Checkpoint.TrySetException(new AuditLogException("the audit log failed earlier: " + failed.Message, failed));
-            return;
-        }
-
         try
         {
-            DateTimeOffset now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
-            var checkpoint = new Checkpoint(_signer.Name, _tree.Size, _tree.Root(), now);
-            string note = _signer.Sign(CheckpointFormat.Format(checkpoint));
-            _checkpoints.Write(CheckpointStore.Frame(note));
-            _checkpoints.Flush(flushToDisk: true);
-            _checkpointSize = checkpoint.Size;
-            _checkpointTimestamp = _time.GetTimestamp();
-            Volatile.Write(ref _latestCheckpoint, checkpoint);
-            AuditLogMessages.CheckpointSigned(_logger, checkpoint.Size);
-            request?.Checkpoint.TrySetResult(checkpoint);
+            long syncFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+            SyncHook?.Invoke(batch.Sequence);
+            // fdatasync: the data and the file size, which is all a reader needs; timestamps can wait.
+            committer.FlushData(batch.SyncSegment);
+            Interlocked.Add(ref _committerSyncTicks, System.Diagnostics.Stopwatch.GetTimestamp() - syncFrom);
+            Interlocked.Increment(ref _commits);
         }
         catch (Exception ex)
         {
             Poison(ex);
-            request?.Checkpoint.TrySetException(new AuditLogException("could not write a checkpoint: " + ex.Message, ex));
+            FailInFlight(ex);
+            return;
         }
+
+        Complete(batch);
     }
 
-    private void Poison(Exception ex)
+    // Under _gate: the oldest sealed batch, else the one filling if it holds anything.
+    private CommitBatch? TakeBatch()
     {
-        _failure ??= ex;
-        AuditLogMessages.WriteFailed(_logger, ex);
-    }
+        if (_sealed.Count > 0)
+        {
+            return _sealed.Dequeue();
+        }
 
-    private static void Fail(PendingAppend pending, Exception cause)
-    {
-        var error = new AuditLogException("the audit record could not be made durable: " + cause.Message, cause);
-        if (pending.Record is null)
+        if (_filling.IsEmpty)
         {
-            pending.Checkpoint.TrySetException(error);
+            return null;
         }
-        else
-        {
-            pending.Index.TrySetException(error);
-        }
+
+        CommitBatch batch = _filling;
+        _filling = _free.Count > 0 ? _free.Pop() : new CommitBatch();
+        return batch;
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Gateway.Audit.Checkpoints;
 using Gateway.Audit.Merkle;
 using Gateway.Audit.Records;
@@ -13,9 +12,19 @@ namespace Gateway.Audit;
 /// with signed checkpoints. One writer per directory (a lock file enforces it).
 /// </summary>
 /// <remarks>
-/// A single writer thread drains a queue of pending records, writes them with one write and one fsync, and only then
-/// completes their tasks (group commit). The Merkle tree is kept as its right frontier, so an append costs O(log n).
-/// A failed write or fsync poisons the log: every later append fails until it is reopened, which repairs a torn tail.
+/// <para>
+/// An append does its own CPU work on the caller's thread: validation, serialization, patient hashes, the one-record key
+/// and its cipher. Under a short lock it then takes the next index, encrypts (the index and the chain hash are part of the
+/// authenticated data), hashes the leaf and copies the frame into the batch being filled. A single committer thread
+/// writes each batch with one write and makes it durable with one fdatasync, and only then completes its appends (group
+/// commit). While one batch is being synced the next one fills, so the committer never waits for records to be
+/// encrypted and callers never wait for a sync to start.
+/// </para>
+/// <para>
+/// The Merkle tree is kept as its right frontier, so an append costs O(log n); leaf hashes are folded into it only once
+/// durable. A failed write or fsync poisons the log: that batch and every later append fail until the log is reopened,
+/// which repairs a torn tail.
+/// </para>
 /// </remarks>
 public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
 {
@@ -27,22 +36,53 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly FileStream _lock;
-    private readonly Channel<PendingAppend> _queue;
     private readonly CompactRange _tree;
     private readonly FileStream _checkpoints;
-    private readonly Thread _writer;
+    private readonly Thread[] _committers;
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _capacity;
+    private readonly ITimer _checkpointTimer;
+
+    // Guarded by _gate: the sequencer's state (next index, chain head, the batches) and the committer's wake-up flags.
+    private readonly object _gate = new();
+    private readonly Queue<CommitBatch> _sealed = new();
+    private readonly Stack<CommitBatch> _free = new();
+    private readonly byte[] _chainHead;
+    private CommitBatch _filling = new();
+    private long _nextIndex;
+    private bool _closing;
+    private bool _committerWaiting;
+    private bool _checkpointDue;
+
+    // Guarded by _writeLock: the segment being appended to, and how many batches were written.
+    private readonly object _writeLock = new();
     private FileStream _segment;
+    private long _segmentFirstIndex;
     private long _segmentLength;
     private bool _segmentHasRecords;
-    private byte[] _lastLeafHash;
-    private long _size;
+    private long _writtenBatches;
+
+    // Guarded by _completion: batches written and not yet completed (in write order), the tree of durable records.
+    private readonly object _completion = new();
+    private readonly Queue<CommitBatch> _inFlight = new();
+    private long _checkpointPlanned;
+    private (long SegmentFirstIndex, long Offset) _lastRecord;
+
+    // Guarded by _checkpointLock.
+    private readonly object _checkpointLock = new();
     private long _checkpointSize;
     private long _checkpointTimestamp;
+    private bool _checkpointTimerArmed;
+
+    private int _runningCommitters;
+
+    private long _size;
     private Checkpoint? _latestCheckpoint;
-    private volatile Exception? _failure;
+    private Exception? _failure;
     private int _disposed;
     private long _commits;
+    private long _committerIdleTicks;
+    private long _committerSyncTicks;
 
     private AuditLog(OpenState state, AuditLogOptions options, TimeProvider time, ILogger logger)
     {
@@ -55,24 +95,29 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         _logger = logger;
         _lock = state.Lock;
         _tree = state.Tree;
-        _lastLeafHash = state.LastLeafHash;
+        _chainHead = (byte[])state.LastLeafHash.Clone();
         _size = state.Tree.Size;
+        _nextIndex = state.Tree.Size;
         _segment = state.Segment;
+        _segmentFirstIndex = state.SegmentFirstIndex;
         _segmentLength = state.Segment.Length;
         _segmentHasRecords = state.SegmentHasRecords;
         _checkpoints = state.Checkpoints;
         _latestCheckpoint = state.LatestCheckpoint;
         _checkpointSize = state.LatestCheckpoint?.Size ?? 0;
+        _checkpointPlanned = _checkpointSize;
         _checkpointTimestamp = time.GetTimestamp();
         Recovery = state.Recovery;
-        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.MaxQueuedRecords)
+        _capacity = new SemaphoreSlim(options.MaxQueuedRecords, options.MaxQueuedRecords);
+        _checkpointTimer = time.CreateTimer(_ => OnCheckpointTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // fdatasync blocks its thread for the whole disk round trip: committers have their own threads, not pool threads.
+        _runningCommitters = options.MaxConcurrentSyncs;
+        _committers = new Thread[options.MaxConcurrentSyncs];
+        for (int i = 0; i < _committers.Length; i++)
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        // fsync blocks its thread for the whole disk round trip: the writer has its own thread, not a pool thread.
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "audit-log-writer" };
-        _writer.Start();
+            _committers[i] = new Thread(CommitLoop) { IsBackground = true, Name = "audit-log-committer-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            _committers[i].Start();
+        }
     }
 
     /// <summary>What opening repaired (a torn tail), if anything.</summary>
@@ -93,8 +138,15 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     /// <summary>The data key (exports disclose one-record keys derived from it).</summary>
     internal AuditDataKey DataKey => _dataKey;
 
-    /// <summary>How many write+fsync commits the writer made (group commit shares them among appends).</summary>
+    /// <summary>How many write+fsync commits the committer made (group commit shares them among appends).</summary>
     internal long CommitCount => Interlocked.Read(ref _commits);
+
+    /// <summary>Where the committer's time went (for the benchmarks): waiting for records, and in fdatasync.</summary>
+    internal (TimeSpan Idle, TimeSpan Syncing) CommitterTimes =>
+        (System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerIdleTicks)), System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerSyncTicks)));
+
+    /// <summary>Called by a committer just before it syncs the batch with this sequence number (tests delay or fail syncs with it).</summary>
+    internal Action<long>? SyncHook { get; set; }
 
     /// <summary>The clock of this log.</summary>
     internal TimeProvider Time => _time;
@@ -104,7 +156,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     public static AuditLog Open(AuditLogOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.CheckpointEveryRecords < 1 || options.MaxBatchRecords < 1 || options.MaxQueuedRecords < 1
+        if (options.CheckpointEveryRecords < 1 || options.MaxBatchRecords < 1 || options.MaxQueuedRecords < 1 || options.MaxConcurrentSyncs is < 1 or > 64
             || options.SegmentMaxBytes < SegmentFormat.HeaderSize || options.CheckpointInterval < TimeSpan.Zero)
         {
             throw new ArgumentException("audit log options out of range", nameof(options));
@@ -116,7 +168,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         return new AuditLog(state, options, timeProvider, logger);
     }
 
-    /// <summary>Opens the log on a worker thread (opening scans the log).</summary>
+    /// <summary>Opens the log on a worker thread (opening reads the log's tail).</summary>
     public static Task<AuditLog> OpenAsync(AuditLogOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Open(options, timeProvider, logger), cancellationToken);
 
@@ -126,40 +178,34 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         AuditRecordValidator.Validate(record);
         ThrowIfUnusable();
         AuditRecord normalized = AuditRecordSerializer.Normalize(record);
-        byte[] plaintext = AuditRecordSerializer.Serialize(normalized);
-        if (plaintext.Length > AuditRecordLimits.MaxSerializedBytes)
-        {
-            throw new ArgumentException($"invalid audit record: larger than {AuditRecordLimits.MaxSerializedBytes} bytes when encoded", nameof(record));
-        }
-
-        var pending = new PendingAppend(normalized, plaintext);
+        await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+        TaskCompletionSource<long> durable;
         try
         {
-            await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+            durable = Sequence(normalized);
         }
-        catch (ChannelClosedException ex)
+        catch
         {
-            throw new AuditLogException("the audit log is closed", ex);
+            _capacity.Release();
+            throw;
         }
 
-        return await pending.Index.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await durable.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Signs a checkpoint over everything durable now (even when nothing changed since the last one) and returns it.</summary>
-    public async Task<Checkpoint> CheckpointAsync(CancellationToken cancellationToken = default)
+    public Task<Checkpoint> CheckpointAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
-        var pending = new PendingAppend(null, []);
-        try
+        var signed = new TaskCompletionSource<Checkpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
         {
-            await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException ex)
-        {
-            throw new AuditLogException("the audit log is closed", ex);
+            ThrowIfClosedOrFailed();
+            _filling.CheckpointRequests.Add(signed);
+            WakeCommitter();
         }
 
-        return await pending.Checkpoint.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return signed.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Stops accepting appends, commits what is queued, signs a final checkpoint, and releases the directory.</summary>
@@ -170,36 +216,54 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
-        await _writerStopped.Task.ConfigureAwait(false);
-        await _segment.DisposeAsync().ConfigureAwait(false);
-        await _checkpoints.DisposeAsync().ConfigureAwait(false);
-        if (_ownsDataKey)
+        lock (_gate)
         {
-            _dataKey.Dispose();
+            _closing = true;
+            WakeCommitter();
         }
 
-        await _lock.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _writerStopped.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+            await _segment.DisposeAsync().ConfigureAwait(false);
+            await _checkpoints.DisposeAsync().ConfigureAwait(false);
+            if (_ownsDataKey)
+            {
+                _dataKey.Dispose();
+            }
+
+            _capacity.Dispose();
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void ThrowIfUnusable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_failure is { } failure)
+        if (Volatile.Read(ref _failure) is { } failure)
         {
-            throw new AuditLogException("the audit log failed earlier and accepts no records until reopened: " + failure.Message, failure);
+            throw FailedEarlier(failure);
         }
     }
 
-    /// <summary>A queued append (or, with no record, a checkpoint request).</summary>
-    private sealed class PendingAppend(AuditRecord? record, byte[] plaintext)
+    // Under _gate.
+    private void ThrowIfClosedOrFailed()
     {
-        public AuditRecord? Record { get; } = record;
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw FailedEarlier(failure);
+        }
 
-        public byte[] Plaintext { get; } = plaintext;
-
-        public TaskCompletionSource<long> Index { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource<Checkpoint> Checkpoint { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_closing)
+        {
+            throw new AuditLogException("the audit log is closed");
+        }
     }
+
+    private static AuditLogException FailedEarlier(Exception failure) =>
+        new("the audit log failed earlier and accepts no records until reopened: " + failure.Message, failure);
 }

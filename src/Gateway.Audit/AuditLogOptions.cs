@@ -36,6 +36,12 @@ public sealed record AuditLogOptions
     /// <summary>Most records committed by one write and fsync. Default 4096.</summary>
     public int MaxBatchRecords { get; init; } = 4096;
 
+    /// <summary>
+    /// Most fdatasyncs in flight at once. Default 4. A batch written while another is being synced starts its own sync
+    /// instead of waiting for that one to finish, so an append waits for about one sync, not two.
+    /// </summary>
+    public int MaxConcurrentSyncs { get; init; } = 4;
+
     /// <summary>Most records queued and not yet durable before appends wait. Default 65536.</summary>
     public int MaxQueuedRecords { get; init; } = 65536;
 

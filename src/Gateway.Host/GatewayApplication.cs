@@ -50,6 +50,7 @@ public static class GatewayApplication
         configure?.Invoke(builder.Configuration);
 
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, DeviceRoutingValidation>();
         GatewayOptions gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
@@ -86,8 +87,12 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Gateway.Archive.IInstanceArchive>(sp => sp.GetRequiredService<Gateway.Archive.ArchiveStore>());
         builder.Services.AddSingleton<Archive.ForwardingRoutes>();
         builder.Services.AddSingleton<Archive.ForwarderSignal>();
-        builder.Services.AddSingleton<Gateway.Dicom.Network.Services.IStoreService, Archive.ArchiveStoreService>();
+        builder.Services.AddSingleton<Archive.LiveTraffic>();
+        builder.Services.AddSingleton<Archive.ArchiveStoreService>();
+        builder.Services.AddSingleton<Gateway.Dicom.Network.Services.IStoreService>(sp => sp.GetRequiredService<Archive.ArchiveStoreService>());
         builder.Services.AddHostedService<Archive.Forwarder>();
+        builder.Services.AddSingleton<Prefetch.PrefetchService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Prefetch.PrefetchService>());
         builder.Services.AddSingleton<Upstreams>();
         builder.Services.AddSingleton<FindRelay>();
         builder.Services.AddSingleton<RetrieveRelay>();
@@ -195,6 +200,15 @@ internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, D
         LogRoute(logger, "C-FIND and C-MOVE/C-GET", Describe(gateway, gateway.Routing.QueryRetrieve));
         LogRoute(logger, "Modality Worklist", Describe(gateway, gateway.Routing.Worklist));
         LogRoute(logger, "C-STORE (store-and-forward)", gateway.Routing.ForwardTo.Count == 0 ? "nowhere (no upstream configured)" : string.Join(", ", gateway.Routing.ForwardTo.Select(n => Describe(gateway, n))));
+        foreach ((string device, DeviceOptions vlan) in gateway.Devices.Where(d => policy.ServiceFor(d.Key) is not null))
+        {
+            LogRoute(logger, $"C-STORE to AE title {device} (a push to a VLAN device)", $"{vlan.Host}:{vlan.Port} (plain DIMSE, outbox lane {Archive.DeviceLanes.Live(device)})");
+        }
+
+        if (gateway.Prefetch is { Enabled: true, Destination: { } prefetchTo } prefetch)
+        {
+            LogRoute(logger, "Worklist-driven prefetch", $"priors from service {prefetch.Service} to {prefetchTo} every {prefetch.Interval}, for procedures up to {prefetch.LeadTime} ahead (outbox lane {Archive.DeviceLanes.Prefetch(prefetchTo)}, steps aside for live traffic)");
+        }
         if (tls.IsDevelopmentPki)
         {
             LogDevelopmentPki(logger, Path.GetDirectoryName(tls.CertificateFile)!);

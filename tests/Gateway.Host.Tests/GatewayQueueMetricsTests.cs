@@ -36,7 +36,7 @@ public sealed class GatewayQueueMetricsTests : IDisposable
         const string Pacs = "destination=\"Pacs\"";
         string metrics = await https.WaitForMetricsAsync(
             m => GatewayHttps.Sample(m, "gateway_outbox_service_rate", Pacs) > 0 && GatewayHttps.Sample(m, "gateway_outbox_depth", Pacs) == 0,
-            TimeSpan.FromSeconds(30));
+            TimeSpan.FromSeconds(120));
         double lambda = GatewayHttps.Sample(metrics, "gateway_outbox_arrival_rate", Pacs) ?? double.NaN;
         double mu = GatewayHttps.Sample(metrics, "gateway_outbox_service_rate", Pacs) ?? double.NaN;
         double rho = GatewayHttps.Sample(metrics, "gateway_outbox_utilisation", Pacs) ?? double.NaN;

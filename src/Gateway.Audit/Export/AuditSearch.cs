@@ -25,7 +25,8 @@ public static class AuditSearch
 
     internal static IEnumerable<(AuditLeaf Leaf, AuditRecord Record)> SearchLeaves(AuditLogReader reader, AuditDataKey key, AuditFilter filter, long limit)
     {
-        byte[]? patientHash = filter.PatientId is null ? null : key.PatientHash(filter.PatientId);
+        // Patient hashes depend on the data key: one per key of the ring, matched against the records of that key.
+        Dictionary<uint, byte[]>? patientHashes = filter.PatientId is null ? null : key.PatientHashes(filter.PatientId);
         long? fromMs = filter.From?.ToUnixTimeMilliseconds();
         long? toMs = filter.To?.ToUnixTimeMilliseconds();
         foreach ((AuditLeaf leaf, _) in reader.ReadLeaves())
@@ -39,7 +40,7 @@ public static class AuditSearch
                 || (toMs is { } to && leaf.EventTimeMs >= to)
                 || (filter.EventId is { } eventId && leaf.EventIdCode != (int)eventId)
                 || (filter.Outcome is { } outcome && leaf.OutcomeCode != (byte)outcome)
-                || (patientHash is not null && !leaf.HasPatientHash(patientHash)))
+                || (patientHashes is not null && !(patientHashes.TryGetValue(leaf.KeyId, out byte[]? patientHash) && leaf.HasPatientHash(patientHash))))
             {
                 continue;
             }

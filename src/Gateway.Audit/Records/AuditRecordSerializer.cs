@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Gateway.Audit.Records;
@@ -13,7 +14,21 @@ public static class AuditRecordSerializer
     public static byte[] Serialize(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return JsonSerializer.SerializeToUtf8Bytes(Normalize(record), AuditRecordJsonContext.Default.AuditRecord);
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using Utf8JsonWriter writer = CreateWriter(buffer);
+        SerializeTo(writer, Normalize(record));
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A writer for <see cref="SerializeTo"/> (the one encoding every caller shares, so the bytes are the same everywhere).</summary>
+    internal static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) =>
+        new(output, new JsonWriterOptions { MaxDepth = AuditRecordJsonContext.Default.Options.MaxDepth, SkipValidation = true });
+
+    /// <summary>Writes the canonical JSON of an already normalized record and flushes the writer.</summary>
+    internal static void SerializeTo(Utf8JsonWriter writer, AuditRecord normalized)
+    {
+        JsonSerializer.Serialize(writer, normalized, AuditRecordJsonContext.Default.AuditRecord);
+        writer.Flush();
     }
 
     /// <summary>Decodes a record and validates it.</summary>

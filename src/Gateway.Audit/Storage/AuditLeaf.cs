@@ -88,33 +88,21 @@ internal sealed class AuditLeaf
         return false;
     }
 
-    /// <summary>Encodes and encrypts one record as a leaf.</summary>
-    public static AuditLeaf Create(long index, AuditRecord record, byte[] plaintext, ReadOnlySpan<byte> previousLeafHash, AuditDataKey key)
+    /// <summary>Encodes and encrypts one record as a leaf under the active key of <paramref name="key"/>.</summary>
+    public static AuditLeaf Create(long index, AuditRecord record, ReadOnlySpan<byte> previousLeafHash, AuditDataKey key)
     {
-        byte[][] patientHashes = record.ParticipantObjects.Where(o => o.IsPatient).Select(o => key.PatientHash(o.ObjectId)).ToArray();
-        int ciphertextOffset = FixedHeaderSize + (patientHashes.Length * HashSize) + 4;
-        byte[] bytes = new byte[ciphertextOffset + plaintext.Length + TagSize];
-        Span<byte> span = bytes;
-        span[0] = Version;
-        BinaryPrimitives.WriteInt64BigEndian(span[1..], index);
-        BinaryPrimitives.WriteInt64BigEndian(span[9..], record.EventTime.ToUnixTimeMilliseconds());
-        BinaryPrimitives.WriteInt32BigEndian(span[17..], (int)record.EventId);
-        span[21] = (byte)record.Action;
-        span[22] = (byte)record.Outcome;
-        BinaryPrimitives.WriteUInt32BigEndian(span[23..], key.KeyId);
-        previousLeafHash.CopyTo(span[27..]);
-        System.Security.Cryptography.RandomNumberGenerator.Fill(span.Slice(59, SaltSize));
-        span[75] = (byte)patientHashes.Length;
-        for (int i = 0; i < patientHashes.Length; i++)
+        LeafDraft draft = LeafDraft.ForCurrentThread();
+        try
         {
-            patientHashes[i].CopyTo(span[(FixedHeaderSize + (i * HashSize))..]);
+            draft.Prepare(AuditRecordSerializer.Normalize(record), key.Active);
+            byte[] bytes = new byte[draft.Length];
+            draft.EncodeTo(bytes, index, previousLeafHash);
+            return Parse(bytes, out string? error) ?? throw new InvalidOperationException("leaf encoding failed: " + error);
         }
-
-        BinaryPrimitives.WriteInt32BigEndian(span[(ciphertextOffset - 4)..], plaintext.Length + TagSize);
-        byte[] recordKey = key.RecordKey(span.Slice(59, SaltSize));
-        RecordCipher.Encrypt(recordKey, span[..ciphertextOffset], plaintext, span[ciphertextOffset..]);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(recordKey);
-        return Parse(bytes, out string? error) ?? throw new InvalidOperationException("leaf encoding failed: " + error);
+        finally
+        {
+            draft.Release();
+        }
     }
 
     /// <summary>Parses a leaf, checking every field's bounds; null with <paramref name="error"/> when malformed.</summary>
@@ -190,16 +178,11 @@ internal sealed class AuditLeaf
         return null;
     }
 
-    /// <summary>Decrypts with the master key.</summary>
-    /// <exception cref="AuditLogException">Wrong key, or the ciphertext or header was altered.</exception>
+    /// <summary>Decrypts with the key of <paramref name="key"/>'s ring that encrypted this record.</summary>
+    /// <exception cref="AuditLogException">The ring does not hold the record's key, or the ciphertext or header was altered.</exception>
     public byte[] Decrypt(AuditDataKey key)
     {
-        if (key.KeyId != KeyId)
-        {
-            throw new AuditLogException($"record {Index} was encrypted with data key {KeyId:x8}, not the key given ({key.KeyId:x8})");
-        }
-
-        byte[] recordKey = key.RecordKey(Salt);
+        byte[] recordKey = RecordKey(key);
         try
         {
             return DecryptWithRecordKey(recordKey);
@@ -223,6 +206,19 @@ internal sealed class AuditLeaf
         return plaintext;
     }
 
-    /// <summary>The record key for this leaf (for an export bundle).</summary>
-    public byte[] RecordKey(AuditDataKey key) => key.RecordKey(Salt);
+    /// <summary>The one-record key of this leaf (for an export bundle), from the key of <paramref name="key"/>'s ring that encrypted it.</summary>
+    /// <exception cref="AuditLogException">The ring does not hold the record's key.</exception>
+    public byte[] RecordKey(AuditDataKey key)
+    {
+        AuditDataKeyEntry entry = KeyOf(key);
+        byte[] recordKey = new byte[32];
+        entry.RecordKey(Salt, recordKey);
+        return recordKey;
+    }
+
+    /// <summary>The key of <paramref name="key"/>'s ring that encrypted this record.</summary>
+    /// <exception cref="AuditLogException">The ring does not hold it.</exception>
+    internal AuditDataKeyEntry KeyOf(AuditDataKey key) =>
+        key.Find(KeyId) ?? throw new AuditLogException(
+            $"record {Index} was encrypted with data key {KeyId:x8}, which the key file given does not hold (it holds {string.Join(", ", key.KeyIds.Select(k => k.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)))})");
 }

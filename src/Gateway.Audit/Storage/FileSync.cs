@@ -37,6 +37,39 @@ internal static partial class FileSync
         }
     }
 
+    /// <summary>
+    /// Makes the data written to <paramref name="file"/> durable, with the metadata needed to read it back (its size):
+    /// fdatasync on Linux, fsync elsewhere.
+    /// </summary>
+    /// <exception cref="IOException">The flush failed; what was written may or may not be on disk.</exception>
+    public static void FlushData(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ObjectDisposedException.ThrowIf(file.IsClosed, file);
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomAccess.FlushToDisk(file);
+            return;
+        }
+
+        bool added = false;
+        file.DangerousAddRef(ref added);
+        try
+        {
+            if (Fdatasync((int)file.DangerousGetHandle()) != 0)
+            {
+                throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically: temp file, fsync, rename, fsync of the directory.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
@@ -110,6 +143,9 @@ internal static partial class FileSync
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int Fdatasync(int fd);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);

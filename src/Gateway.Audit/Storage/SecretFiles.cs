@@ -8,9 +8,14 @@ internal static class SecretFiles
     /// <summary>Owner read and write: 0600.</summary>
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private const int MaxSecretFileBytes = 4096;
+    // A data key ring of AuditDataKey.MaxKeys lines fits.
+    private const int MaxSecretFileBytes = 64 * 1024;
 
-    /// <summary>Reads the one-line secret at <paramref name="path"/>, or creates it with <paramref name="create"/> when missing.</summary>
+    /// <summary>Replaces the secret file at <paramref name="path"/> atomically (temp file 0600, fsync, rename, fsync of the directory).</summary>
+    public static void Replace(string path, string text) =>
+        FileSync.WriteAtomically(path, Encoding.UTF8.GetBytes(text + "\n"), OwnerOnly);
+
+    /// <summary>Reads the secret at <paramref name="path"/>, or creates it with <paramref name="create"/> when missing.</summary>
     /// <returns>The line, and whether the file was created now.</returns>
     public static (string Text, bool Created) ReadOrCreate(string path, Func<string> create)
     {
@@ -53,7 +58,7 @@ internal static class SecretFiles
         }
     }
 
-    /// <summary>Reads the one-line secret at <paramref name="path"/>, refusing a file that group or others may read.</summary>
+    /// <summary>Reads the secret at <paramref name="path"/>, refusing a file that group or others may read.</summary>
     /// <exception cref="AuditLogException">The file is missing, too large, or readable by others.</exception>
     public static string Read(string path)
     {

@@ -339,9 +339,12 @@ public static class AuditLogVerifier
             && record.EventTime.ToUnixTimeMilliseconds() == leaf.EventTimeMs;
         List<AuditParticipantObject> patients = record.ParticipantObjects.Where(o => o.IsPatient).ToList();
         headerMatches &= patients.Count == leaf.PatientHashCount;
+        AuditDataKeyEntry entry = leaf.KeyOf(key);
+        Span<byte> hash = stackalloc byte[AuditLeaf.HashSize];
         for (int i = 0; headerMatches && i < patients.Count; i++)
         {
-            headerMatches = key.PatientHash(patients[i].ObjectId).AsSpan().SequenceEqual(leaf.PatientHash(i));
+            entry.PatientHash(patients[i].ObjectId, hash);
+            headerMatches = hash.SequenceEqual(leaf.PatientHash(i));
         }
 
         return headerMatches ? null : "the clear header does not match the encrypted record";

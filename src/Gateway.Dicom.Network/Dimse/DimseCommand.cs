@@ -196,11 +196,21 @@ public sealed class DimseCommand
         var options = new DicomReaderOptions { MaxDepth = 1, MaxValueLength = MaxEncodedLength, MaxElements = 1024, MaxTotalValueBytes = MaxEncodedLength };
         await using var reader = new DicomStreamReader(new MemoryStream(bytes.ToArray(), writable: false), DicomEncoding.ImplicitLittleEndian, options);
         DicomDataset dataset = await DicomDatasetReader.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
-        foreach (DicomItem item in dataset)
+
+        // PS3.7 6.3.1: a command set is group 0000 only. DCMTK-based SCPs put a response's status detail into it as
+        // well: Orthanc 1.10 answers a C-GET whose sub-operation failed with (0008,0000) and (0008,0058) Failed SOP
+        // Instance UID List after the command elements. Those are dropped from a response; a request is refused.
+        bool isResponse = dataset.GetInt32(DicomTags.CommandField) is int field && (field & 0x8000) != 0;
+        foreach (DicomItem item in dataset.ToList())
         {
             if (item.Tag.Group != 0x0000)
             {
-                throw new DicomFormatException(DicomFormatError.InvalidValue, 0, item.Tag, "a command set holds an element outside group 0000");
+                if (!isResponse)
+                {
+                    throw new DicomFormatException(DicomFormatError.InvalidValue, 0, item.Tag, "a command set holds an element outside group 0000");
+                }
+
+                dataset.Remove(item.Tag);
             }
         }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Dicom.Model;
+using Gateway.Dicom.Text;
 
 namespace Gateway.Dicom.Json;
 
@@ -74,7 +75,7 @@ public static class DicomJsonWriter
                     writer.WriteBase64String("InlineBinary", EncodeFragments(fragments));
                     break;
                 case DicomElement element:
-                    WriteElement(writer, dataset, element);
+                    WriteValue(writer, element, dataset.CharacterSet);
                     break;
             }
 
@@ -84,8 +85,18 @@ public static class DicomJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteElement(Utf8JsonWriter writer, DicomDataset dataset, DicomElement element)
+    /// <summary>
+    /// Writes the value member of one element's attribute object ("Value" or "InlineBinary"), or nothing when the value
+    /// is empty; the caller has written the key, opened the object and written "vr".
+    /// </summary>
+    /// <param name="writer">The JSON writer, inside the attribute object.</param>
+    /// <param name="element">The element, value in little endian.</param>
+    /// <param name="characterSet">The Specific Character Set in force where the element stands (inherited by items).</param>
+    public static void WriteValue(Utf8JsonWriter writer, DicomElement element, DicomCharacterSet characterSet)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(element);
+        ArgumentNullException.ThrowIfNull(characterSet);
         ReadOnlySpan<byte> value = element.Value.Span;
         DicomVR vr = element.VR;
         if (value.IsEmpty)
@@ -106,7 +117,7 @@ public static class DicomJsonWriter
 
         string[] values = element.Tag == DicomTags.SpecificCharacterSet
             ? ["ISO_IR 192"]
-            : DicomValue.GetStrings(vr, value, dataset.CharacterSet);
+            : DicomValue.GetStrings(vr, value, characterSet);
         if (values.Length == 1 && values[0].Length == 0)
         {
             return;
@@ -315,8 +326,13 @@ public static class DicomJsonWriter
         return i == s.Length;
     }
 
-    private static byte[] EncodeFragments(DicomFragmentSequence fragments)
+    /// <summary>
+    /// The value field of encapsulated pixel data as explicit VR little endian encodes it: each item (offset table, then
+    /// fragments) with its tag and length, then the sequence delimiter. This is what "InlineBinary" holds for it.
+    /// </summary>
+    public static byte[] EncodeFragments(DicomFragmentSequence fragments)
     {
+        ArgumentNullException.ThrowIfNull(fragments);
         // Item tag (FFFE,E000) and 32-bit length per fragment, padded to even length, then (FFFE,E0DD) (PS3.5 A.4).
         long size = 8;
         foreach (ReadOnlyMemory<byte> fragment in fragments.Items)

@@ -17,30 +17,54 @@ public sealed partial class ArchiveStoreService(
     Audit.GatewayAudit audit,
     ForwardingRoutes routes,
     ForwarderSignal signal,
+    LiveTraffic traffic,
     ILogger<ArchiveStoreService> logger) : IStoreService
 {
     /// <inheritdoc />
     public async Task<DimseStatus> StoreAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // A live C-STORE: prefetch steps aside while it runs (LiveTraffic).
+        using IDisposable live = traffic.BeginStore();
         PolicyDecision decision = policy.Check(request.Association, PolicyOperation.Store, request.SopClassUid);
-        IReadOnlyList<string> destinations = routes.DestinationsFor(request.Association.CalledAE);
         var archiveRequest = new ArchiveStoreRequest
         {
             SopClassUid = request.SopClassUid,
             SopInstanceUid = request.SopInstanceUid,
             TransferSyntax = request.TransferSyntax,
             CallingAE = request.Association.CallingAE,
-            Destinations = destinations,
+            Destinations = routes.DestinationsFor(request.Association.CalledAE),
         };
+        var sender = new Audit.AuditParty(request.Association.CallingAE, (request.Association.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString());
+        var receiver = new Audit.AuditParty(request.Association.CalledAE, null);
+        return await ArchiveAsync(archiveRequest, request.DataSet, sender, receiver, sourceIsRequestor: true, decision, request.Association.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Archives one instance with its outbox items and its Import record, all durable before it returns Success: the
+    /// path of every instance the gateway takes in (a device's or the clinical side's C-STORE, a prefetched prior).
+    /// </summary>
+    /// <exception cref="DimseStatusException">Out of Resources (A700) when full, Cannot Understand for an unusable instance, Processing Failure when the audit log refuses.</exception>
+    internal async Task<DimseStatus> ArchiveAsync(
+        ArchiveStoreRequest archiveRequest,
+        Stream dataSet,
+        Audit.AuditParty source,
+        Audit.AuditParty destination,
+        bool sourceIsRequestor,
+        PolicyDecision? decision,
+        Guid associationId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(archiveRequest);
         ArchiveStoreResult result;
         try
         {
-            result = await archive.StoreAsync(archiveRequest, request.DataSet, cancellationToken).ConfigureAwait(false);
+            result = await archive.StoreAsync(archiveRequest, dataSet, cancellationToken).ConfigureAwait(false);
         }
         catch (ArchiveFullException ex)
         {
-            LogFull(logger, request.Association.Id, ex.Message);
+            LogFull(logger, associationId, ex.Message);
             throw new DimseStatusException(DimseStatus.OutOfResources, "the gateway cannot take more now: " + ex.Reason);
         }
         catch (ArchiveRejectedException ex)
@@ -50,31 +74,34 @@ public sealed partial class ArchiveStoreService(
 
         if (result.Outcome == ArchiveStoreOutcome.Conflict)
         {
-            LogConflict(logger, request.Association.Id, request.Association.CallingAE);
+            LogConflict(logger, associationId, archiveRequest.CallingAE);
         }
 
-        // Ack means durable: the audit record too. If the log cannot take it, the device is not told Success.
+        // Ack means durable: the audit record too. If the log cannot take it, the sender is not told Success.
         try
         {
-            await audit.RecordAsync(
+            await audit.RecordTransferAsync(
                 Gateway.Audit.Records.AuditEventId.Import,
                 Gateway.Audit.Records.AuditEventAction.Create,
                 Gateway.Audit.Records.AuditEventOutcome.Success,
-                request.Association,
+                source,
+                destination,
+                sourceIsRequestor,
                 decision,
-                [Gateway.Audit.Records.AuditRecords.Study(result.StudyInstanceUid, [new Gateway.Audit.Records.AuditSopClass(request.SopClassUid, 1)]), .. Audit.AuditPatients.Of(result.PatientId)],
+                [Gateway.Audit.Records.AuditRecords.Study(result.StudyInstanceUid, [new Gateway.Audit.Records.AuditSopClass(archiveRequest.SopClassUid, 1)]), .. Audit.AuditPatients.Of(result.PatientId)],
                 result.Outcome.ToString(),
+                associationId,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Gateway.Audit.AuditLogException ex)
         {
-            LogAuditFailed(logger, ex, request.Association.Id);
+            LogAuditFailed(logger, ex, associationId);
             throw new DimseStatusException(DimseStatus.ProcessingFailure, "the audit log cannot record the transfer");
         }
 
         if (result.QueuedDestinations.Count > 0)
         {
-            signal.Notify();
+            signal.Notify(result.QueuedDestinations);
         }
 
         return DimseStatus.Success;

@@ -15,11 +15,18 @@ namespace Gateway.Host.Archive;
 /// rests (circuit open) before the next attempt; items older than the dead-letter age are dead-lettered. Each item is
 /// sent at least once; the destination dedupes by SOP Instance UID, so it sees each instance once.
 /// </summary>
+/// <remarks>
+/// Device lanes (<see cref="DeviceLanes"/>) go in plain DIMSE to the VLAN device, and each delivery to a device is
+/// recorded in the audit log (DICOM Instances Transferred) before the item counts as delivered. A prefetch lane steps
+/// aside, closing its association, whenever live traffic runs (<see cref="LiveTraffic"/>).
+/// </remarks>
 public sealed partial class Forwarder(
     ArchiveStore archive,
     ForwardingRoutes routes,
     Upstreams upstreams,
     ForwarderSignal signal,
+    LiveTraffic traffic,
+    Audit.GatewayAudit audit,
     TimeProvider time,
     ILogger<Forwarder> logger) : BackgroundService
 {
@@ -63,6 +70,8 @@ public sealed partial class Forwarder(
     {
         DicomAssociation? association = null;
         int failuresInARow = 0;
+        string? device = routes.DeviceOfLane(destination);
+        bool prefetchLane = DeviceLanes.IsPrefetchLane(destination);
         DateTimeOffset nextDeadLetterSweep = DateTimeOffset.MinValue;
         try
         {
@@ -74,11 +83,22 @@ public sealed partial class Forwarder(
                     nextDeadLetterSweep = time.GetUtcNow() + DeadLetterSweep;
                 }
 
+                if (prefetchLane && !traffic.IsQuiet(device))
+                {
+                    association = await CloseAsync(association).ConfigureAwait(false);
+                    await traffic.WaitUntilQuietAsync(device, Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
+                }
+
                 OutboxLease? lease = await archive.Outbox.LeaseAsync(destination, Lease, stoppingToken).ConfigureAwait(false);
+                if (device is not null && !prefetchLane)
+                {
+                    traffic.SetPushLaneBusy(device, lease is not null);
+                }
+
                 if (lease is null)
                 {
                     association = await CloseAsync(association).ConfigureAwait(false);
-                    await WaitQuietlyAsync(Idle, stoppingToken).ConfigureAwait(false);
+                    await WaitQuietlyAsync(destination, Idle, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -108,6 +128,12 @@ public sealed partial class Forwarder(
 
                     if (response.Status.Category is DimseStatusCategory.Success or DimseStatusCategory.Warning)
                     {
+                        if (device is not null)
+                        {
+                            // Fails closed: an unrecorded delivery is retried, and the device dedupes.
+                            await RecordDeliveryAsync(association, device, lease, prefetchLane, stoppingToken).ConfigureAwait(false);
+                        }
+
                         await archive.Outbox.MarkDeliveredAsync(lease, stoppingToken).ConfigureAwait(false);
                         failuresInARow = 0;
                         continue;
@@ -179,11 +205,29 @@ public sealed partial class Forwarder(
         return null;
     }
 
-    private async Task WaitQuietlyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task RecordDeliveryAsync(DicomAssociation association, string device, OutboxLease lease, bool prefetch, CancellationToken cancellationToken)
+    {
+        Gateway.Archive.Index.ArchivedInstanceInfo info = await archive.GetInstanceAsync(lease.SopInstanceUid, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("the instance's index row is gone");
+        await audit.RecordTransferAsync(
+            Gateway.Audit.Records.AuditEventId.DicomInstancesTransferred,
+            Gateway.Audit.Records.AuditEventAction.Read,
+            Gateway.Audit.Records.AuditEventOutcome.Success,
+            new Audit.AuditParty(association.CallingAE, null),
+            new Audit.AuditParty(device, (association.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString()),
+            sourceIsRequestor: true,
+            null,
+            [Gateway.Audit.Records.AuditRecords.Study(info.StudyInstanceUid, [new Gateway.Audit.Records.AuditSopClass(lease.SopClassUid, 1)])],
+            (prefetch ? "prefetch" : "push") + " delivered to " + device,
+            association.Id,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitQuietlyAsync(string destination, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            await signal.WaitAsync(destination, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -19,7 +19,7 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
 
     /// <summary>Appends a record of an operation on an association; returns when it is durable.</summary>
     /// <exception cref="AuditLogException">The log refused it: the caller must fail the operation.</exception>
-    public async ValueTask RecordAsync(
+    public ValueTask RecordAsync(
         AuditEventId eventId,
         AuditEventAction action,
         AuditEventOutcome outcome,
@@ -30,19 +30,51 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(association);
+        return RecordTransferAsync(
+            eventId,
+            action,
+            outcome,
+            new AuditParty(association.CallingAE, Address(association.RemoteEndPoint)),
+            new AuditParty(association.CalledAE, null),
+            sourceIsRequestor: true,
+            decision,
+            objects,
+            outcomeDescription,
+            association.Id,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends a record of a transfer from <paramref name="source"/> to <paramref name="destination"/>, for transfers the
+    /// gateway starts itself (forwarding to a device, retrieving priors), where the requestor may be either side.
+    /// </summary>
+    /// <exception cref="AuditLogException">The log refused it: the caller must fail the operation.</exception>
+    public async ValueTask RecordTransferAsync(
+        AuditEventId eventId,
+        AuditEventAction action,
+        AuditEventOutcome outcome,
+        AuditParty source,
+        AuditParty destination,
+        bool sourceIsRequestor,
+        PolicyDecision? decision,
+        IReadOnlyList<AuditParticipantObject> objects,
+        string? outcomeDescription,
+        Guid? associationId,
+        CancellationToken cancellationToken = default)
+    {
         AuditRecord record = NewRecord(
             eventId,
             action,
             outcome,
             [
-                AuditRecords.ApplicationEntity(association.CallingAE, Address(association.RemoteEndPoint), isRequestor: true, AuditCodes.SourceRole),
-                AuditRecords.ApplicationEntity(association.CalledAE, null, isRequestor: false, AuditCodes.DestinationRole),
+                AuditRecords.ApplicationEntity(source.AETitle, source.Address, isRequestor: sourceIsRequestor, AuditCodes.SourceRole),
+                AuditRecords.ApplicationEntity(destination.AETitle, destination.Address, isRequestor: !sourceIsRequestor, AuditCodes.DestinationRole),
             ],
             objects,
             outcomeDescription) with
         {
             Policy = decision is { } d ? Facts(d) : null,
-            AssociationId = association.Id.ToString(),
+            AssociationId = associationId?.ToString(),
         };
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
     }

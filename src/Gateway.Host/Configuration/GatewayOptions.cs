@@ -47,6 +47,9 @@ public sealed class GatewayOptions
 
     /// <summary>Free space and outbox depth below which new C-STOREs are refused (A700).</summary>
     public BackpressureOptions Backpressure { get; set; } = new();
+
+    /// <summary>Worklist-driven prefetch of priors to a VLAN device.</summary>
+    public PrefetchOptions Prefetch { get; set; } = new();
 }
 
 /// <summary>One DIMSE listener.</summary>

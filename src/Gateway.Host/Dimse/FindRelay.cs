@@ -76,7 +76,7 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
     }
 
     // The query keys as the audit vocabulary wants them: the identifier in explicit VR little endian.
-    private static async Task<byte[]> EncodeAsync(DicomDataset identifier, CancellationToken cancellationToken)
+    internal static async Task<byte[]> EncodeAsync(DicomDataset identifier, CancellationToken cancellationToken)
     {
         using var bytes = new MemoryStream();
         await using (var writer = new Gateway.Dicom.IO.DicomStreamWriter(bytes, DicomTransferSyntax.ExplicitVRLittleEndian.Encoding))

@@ -45,8 +45,6 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
         }.Select(keyword => DicomUids.All.Single(u => u.Keyword == keyword).Uid.Value),
     ];
 
-    private delegate Task<DimseResponse> Forward(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken cancellationToken);
-
     /// <inheritdoc />
     public IAsyncEnumerable<RetrieveProgress> GetAsync(QueryRequest request, SubOperationSender sender, CancellationToken cancellationToken)
     {
@@ -129,7 +127,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
         QueryRequest request,
         string getModel,
         IReadOnlyList<PresentationContextProposalSpec> storage,
-        Forward forward,
+        SubOperationForward forward,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, options.Value.Routing.QueryRetrieve)
@@ -194,95 +192,4 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Upstream {Upstream} unreachable for a retrieve on association {AssociationId}")]
     private static partial void LogUpstreamUnavailable(ILogger logger, Exception exception, string upstream, Guid associationId);
-
-    // Serves the upstream's C-STORE sub-operations by forwarding each and answering with the receiver's status.
-    private sealed class SubOperationRelay(Forward forward) : IDimseRequestHandler
-    {
-        private readonly Lock _lock = new();
-        private readonly List<string> _failedUids = [];
-        private int _completed;
-        private int _failed;
-        private int _warning;
-
-        public int Attempted { get; private set; }
-
-        // The studies and patients of what went through, for the audit record.
-        public Audit.TransferredInstances Transferred { get; } = new();
-
-        public async Task HandleAsync(DimseRequest request, CancellationToken cancellationToken)
-        {
-            DimseCommand command = request.Command;
-            if (command.CommandField != DimseCommandField.CStoreRequest || request.DataSet is null)
-            {
-                throw new DimseStatusException(DimseStatus.UnrecognizedOperation, "only C-STORE sub-operations are expected here");
-            }
-
-            string sopClass = command.AffectedSopClassUid ?? request.PresentationContext.AbstractSyntax;
-            string sopInstance = command.AffectedSopInstanceUid ?? string.Empty;
-            DimseStatus status;
-            Audit.HeadCapturingStream dataSet = Audit.TransferredInstances.Capture(request.DataSet);
-            try
-            {
-                DimseResponse response = await forward(sopClass, sopInstance, request.PresentationContext.TransferSyntax, dataSet, cancellationToken).ConfigureAwait(false);
-                status = response.Status;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                status = DimseStatus.ProcessingFailure;
-            }
-
-            // Whatever the receiver did not read is drained, so the upstream association stays in step.
-            await request.DataSet.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-            if (status.Category is DimseStatusCategory.Success or DimseStatusCategory.Warning)
-            {
-                await Transferred.AddAsync(dataSet, request.PresentationContext.TransferSyntax, sopClass).ConfigureAwait(false);
-            }
-
-            lock (_lock)
-            {
-                Attempted++;
-                switch (status.Category)
-                {
-                    case DimseStatusCategory.Success:
-                        _completed++;
-                        break;
-                    case DimseStatusCategory.Warning:
-                        _warning++;
-                        break;
-                    default:
-                        _failed++;
-                        _failedUids.Add(sopInstance);
-                        break;
-                }
-            }
-
-            var answer = new DimseCommand(new DicomDataset())
-            {
-                CommandField = DimseCommandField.CStoreResponse,
-                MessageIdBeingRespondedTo = command.MessageId,
-                AffectedSopClassUid = sopClass,
-                AffectedSopInstanceUid = sopInstance,
-                HasDataSet = false,
-                Status = status.Category == DimseStatusCategory.Failure ? new DimseStatus(0xA700) : status,
-            };
-            await request.RespondAsync(answer, null, cancellationToken).ConfigureAwait(false);
-        }
-
-        public RetrieveProgress Progress(int remaining)
-        {
-            lock (_lock)
-            {
-                return new RetrieveProgress(Math.Max(remaining, 1), _completed, _failed, _warning, [.. _failedUids]);
-            }
-        }
-
-        public RetrieveProgress Final(int upstreamFailed, IReadOnlyList<string> upstreamFailedUids)
-        {
-            lock (_lock)
-            {
-                IEnumerable<string> uids = _failedUids.Concat(upstreamFailedUids.Where(u => !_failedUids.Contains(u, StringComparer.Ordinal)));
-                return new RetrieveProgress(0, _completed, _failed + Math.Max(0, upstreamFailed - _failed), _warning, [.. uids]);
-            }
-        }
-    }
 }

@@ -12,6 +12,9 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
 {
     private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
+    /// <summary>How long the gateway waits for a VLAN device's connection, association and each response.</summary>
+    public static readonly TimeSpan DeviceTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The upstream configured under <paramref name="name"/>.</summary>
     /// <exception cref="InvalidOperationException">No such upstream.</exception>
     public UpstreamOptions Get(string name) =>
@@ -82,7 +85,7 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
             throw new InvalidOperationException($"Gateway:Devices has no entry '{aeTitle}'.");
         }
 
-        return ConnectAsync(aeTitle, device.Host, device.Port, useTls: false, TimeSpan.FromSeconds(30), [], null, null, contexts, cancellationToken);
+        return ConnectAsync(aeTitle, device.Host, device.Port, useTls: false, DeviceTimeout, [], null, null, contexts, cancellationToken);
     }
 
     private async Task<DicomAssociation> ConnectAsync(

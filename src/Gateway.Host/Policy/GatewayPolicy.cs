@@ -135,16 +135,43 @@ public sealed partial class GatewayPolicy : IDisposable
             ObjectSize = objectSize,
             At = _time.GetUtcNow(),
         };
-        PolicyDecision decision = _store.Evaluate(request);
-        Record(decision, operation.ToString(), association.CallingAE, association.CalledAE, association.RemoteEndPoint);
-        if (decision.Outcome != PolicyOutcome.Allow)
-        {
-            _audit.SecurityAlert(association.CallingAE, association.CalledAE, association.RemoteEndPoint, decision, operation.ToString().ToLowerInvariant());
-        }
-
+        PolicyDecision decision = Evaluate(request, association.RemoteEndPoint);
         if (!decision.IsAllowed)
         {
             throw new DimseStatusException(DimseStatus.NotAuthorized, "refused by policy: " + PolicyReasons.Code(decision.Reason));
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Decides a request the gateway makes on a device's behalf (prefetch: as if device <paramref name="callingAE"/> at
+    /// <paramref name="address"/> asked service <paramref name="calledAE"/>), recording it like a device's own request;
+    /// a denial is returned, not thrown, and audited as a Security Alert.
+    /// </summary>
+    public PolicyDecision Decide(string callingAE, IPAddress? address, string calledAE, PolicyOperation operation, string? sopClass, string? moveDestination = null)
+    {
+        var request = new PolicyRequest
+        {
+            Protocol = PolicyProtocol.Dimse,
+            Operation = operation,
+            CallingAE = callingAE,
+            CalledAE = calledAE,
+            RemoteAddress = address,
+            SopClassUid = sopClass,
+            MoveDestination = moveDestination,
+            At = _time.GetUtcNow(),
+        };
+        return Evaluate(request, address is null ? null : new IPEndPoint(address, 0));
+    }
+
+    private PolicyDecision Evaluate(PolicyRequest request, EndPoint? remote)
+    {
+        PolicyDecision decision = _store.Evaluate(request);
+        Record(decision, request.Operation.ToString(), request.CallingAE!, request.CalledAE!, remote);
+        if (decision.Outcome != PolicyOutcome.Allow)
+        {
+            _audit.SecurityAlert(request.CallingAE!, request.CalledAE!, remote, decision, request.Operation.ToString().ToLowerInvariant());
         }
 
         return decision;

@@ -146,7 +146,7 @@ public sealed class TamperTests : IAsyncLifetime
             AuditRecord record = i == 15
                 ? SampleRecords.Transfer(15, patientId: "SOMEONE-ELSE")
                 : Gateway.Audit.Export.AuditSearch.Decrypt(AuditLeaf.Parse(frames[i].Leaf, out _)!, key);
-            AuditLeaf leaf = AuditLeaf.Create(i, record, AuditRecordSerializer.Serialize(record), previous, key);
+            AuditLeaf leaf = AuditLeaf.Create(i, record, previous, key);
             previous = MerkleHasher.HashLeaf(leaf.Bytes);
             forged.Add(new SegmentSurgery.Frame(0, leaf.Bytes, previous));
         }

@@ -126,6 +126,26 @@ public sealed class DimseCommandTests
     }
 
     [Fact]
+    public async Task DecodeAsync_ResponseWithDcmtkStatusDetail_DropsTheElementsOutsideGroup0000()
+    {
+        // What Orthanc 1.10 sends for a C-GET whose sub-operation failed: the command, then (0008,0000) and
+        // (0008,0058) Failed SOP Instance UID List in the same command set.
+        byte[] uid = "1.2.3.4\0"u8.ToArray();
+        byte[] bytes = new Le().Element(0x0100, Le.U16Value(0x8010)).Element(0x0120, Le.U16Value(7)).Element(0x0800, Le.U16Value(0x0101))
+            .Element(0x0900, Le.U16Value(0xFF00)).Element(0x1021, Le.U16Value(0)).Element(0x1022, Le.U16Value(1)).ToArray();
+        bytes = [.. bytes, .. new Le().Tag(0x0008, 0x0000).U32(4).U32((uint)(8 + uid.Length)).Tag(0x0008, 0x0058).U32((uint)uid.Length).ToArray(), .. uid];
+
+        DimseCommand command = await DimseCommand.DecodeAsync(bytes);
+
+        Assert.Equal(DimseCommandField.CGetResponse, command.CommandField);
+        Assert.Equal((ushort)7, command.MessageIdBeingRespondedTo);
+        Assert.Equal(DimseStatus.Pending, command.Status);
+        Assert.Equal((ushort)1, command.FailedSubOperations);
+        Assert.False(command.HasDataSet);
+        Assert.All(command.Dataset, item => Assert.Equal(0x0000, item.Tag.Group));
+    }
+
+    [Fact]
     public async Task DecodeAsync_NoCommandField_Throws()
     {
         byte[] bytes = new Le().Element(0x0110, Le.U16Value(1)).ToArray();

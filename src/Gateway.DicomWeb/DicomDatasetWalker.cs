@@ -1,0 +1,131 @@
+using Gateway.Dicom.Model;
+
+namespace Gateway.DicomWeb;
+
+/// <summary>What <see cref="DicomDatasetWalker"/> stands on.</summary>
+internal enum DicomWalkEvent
+{
+    /// <summary>An element or encapsulated pixel data: <see cref="DicomDatasetWalker.Item"/>.</summary>
+    Leaf,
+
+    /// <summary>The start of a sequence: <see cref="DicomDatasetWalker.Item"/> is the <see cref="DicomSequence"/>.</summary>
+    SequenceStart,
+
+    /// <summary>The start of item <see cref="DicomDatasetWalker.Index"/> of the current sequence.</summary>
+    ItemStart,
+
+    /// <summary>The end of an item.</summary>
+    ItemEnd,
+
+    /// <summary>The end of a sequence.</summary>
+    SequenceEnd,
+}
+
+/// <summary>
+/// Walks an in-memory data set attribute by attribute, items included, on an explicit stack (no data set can overflow
+/// the call stack), giving each attribute's path ("GGGGEEEE", nested "SSSSSSSS/i/GGGGEEEE"). Group lengths are skipped.
+/// </summary>
+internal sealed class DicomDatasetWalker(DicomDataset root)
+{
+    private readonly Stack<Frame> _stack = new([Frame.ForDataset(root, string.Empty)]);
+
+    /// <summary>The event the walker stands on.</summary>
+    public DicomWalkEvent Event { get; private set; }
+
+    /// <summary>The attribute (Leaf, SequenceStart, SequenceEnd).</summary>
+    public DicomItem? Item { get; private set; }
+
+    /// <summary>The data set that holds <see cref="Item"/>, or the item itself on ItemStart.</summary>
+    public DicomDataset Dataset { get; private set; } = root;
+
+    /// <summary>The attribute's path, or the item's on ItemStart.</summary>
+    public string Path { get; private set; } = string.Empty;
+
+    /// <summary>The item index on ItemStart, from 0.</summary>
+    public int Index { get; private set; }
+
+    /// <summary>Moves to the next event; false when the data set is done.</summary>
+    public bool Next()
+    {
+        while (_stack.Count > 0)
+        {
+            Frame frame = _stack.Peek();
+            if (frame.Sequence is { } sequence)
+            {
+                if (frame.InItem)
+                {
+                    frame.InItem = false;
+                    Event = DicomWalkEvent.ItemEnd;
+                    return true;
+                }
+
+                if (frame.NextItem < sequence.Items.Count)
+                {
+                    DicomDataset item = sequence.Items[frame.NextItem];
+                    Index = frame.NextItem++;
+                    Path = DicomAttributePath.Item(frame.Path, Index);
+                    Dataset = item;
+                    Item = sequence;
+                    frame.InItem = true;
+                    _stack.Push(Frame.ForDataset(item, Path));
+                    Event = DicomWalkEvent.ItemStart;
+                    return true;
+                }
+
+                _stack.Pop();
+                Item = sequence;
+                Path = frame.Path;
+                Event = DicomWalkEvent.SequenceEnd;
+                return true;
+            }
+
+            if (!frame.Items!.MoveNext())
+            {
+                _stack.Pop();
+                continue;
+            }
+
+            DicomItem entry = frame.Items.Current;
+            if (entry.Tag.IsGroupLength)
+            {
+                continue;
+            }
+
+            Item = entry;
+            Dataset = frame.Dataset!;
+            Path = DicomAttributePath.Child(frame.Path, entry.Tag);
+            if (entry is DicomSequence s)
+            {
+                _stack.Push(Frame.ForSequence(s, Path));
+                Event = DicomWalkEvent.SequenceStart;
+                return true;
+            }
+
+            Event = DicomWalkEvent.Leaf;
+            return true;
+        }
+
+        return false;
+    }
+
+    private sealed class Frame
+    {
+        public DicomDataset? Dataset { get; private init; }
+
+        public IEnumerator<DicomItem>? Items { get; private init; }
+
+        public DicomSequence? Sequence { get; private init; }
+
+        public int NextItem { get; set; }
+
+        public bool InItem { get; set; }
+
+        public required string Path { get; init; }
+
+        public static Frame ForDataset(DicomDataset dataset, string path) =>
+            new() { Dataset = dataset, Items = dataset.GetEnumerator(), Path = path };
+
+        public static Frame ForSequence(DicomSequence sequence, string path) =>
+            new() { Sequence = sequence, Path = path };
+    }
+}
