@@ -28,6 +28,7 @@ public sealed partial class AuditSyslogService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<AuditSyslogService> _logger;
     private volatile AuditSyslogStatus _status;
+    private int _disposed;
 
     /// <summary>Loads the TLS material and the cursor; a missing or unreadable file stops the gateway at start.</summary>
     /// <exception cref="GatewayStartupException">A certificate, key or the cursor cannot be used.</exception>
@@ -83,6 +84,12 @@ public sealed partial class AuditSyslogService : BackgroundService
     /// <inheritdoc />
     public override void Dispose()
     {
+        // Registered as itself and as a hosted service: the container disposes it twice, the key only once.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         base.Dispose();
         _key.Dispose();
     }
