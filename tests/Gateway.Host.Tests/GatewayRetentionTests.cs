@@ -38,10 +38,7 @@ public sealed class GatewayRetentionTests : IDisposable
             Assert.Equal(0, await CountArchivedAsync(archive));
 
             // The pass that purged them finishes (and logs its counts) before the gateway stops.
-            while (!(await ReadLogsAsync(root)).Contains("Retention purged", StringComparison.Ordinal) && DateTime.UtcNow < end)
-            {
-                await Task.Delay(250);
-            }
+            await GatewayLogs.WaitForAsync(root, "Retention purged", TimeSpan.FromSeconds(15));
         }
 
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "data", "archive", "objects"), "*.obj", SearchOption.AllDirectories));
@@ -61,8 +58,8 @@ public sealed class GatewayRetentionTests : IDisposable
 
         (int verified, string verifyOutput) = await Gatewayctl.RunAsync("audit", "verify", "--dir", audit);
         Assert.True(verified == 0, verifyOutput);
-        string logs = await ReadLogsAsync(root);
-        Assert.Contains("Retention purged", logs, StringComparison.Ordinal);
+        string logs = await GatewayLogs.ReadAsync(root);
+        Assert.True(logs.Contains("Retention purged", StringComparison.Ordinal), logs);
         Assert.DoesNotContain("Doe^John", logs, StringComparison.Ordinal);
     }
 
@@ -121,14 +118,6 @@ public sealed class GatewayRetentionTests : IDisposable
 
         return gateway;
     }
-
-    // The operational logs of the gateway in root (the file sink writes each event through).
-    private static async Task<string> ReadLogsAsync(string root) =>
-        string.Concat(await Task.WhenAll(Directory.EnumerateFiles(Path.Combine(root, "data", "logs")).Select(async f =>
-        {
-            using var reader = new StreamReader(new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-            return await reader.ReadToEndAsync();
-        })));
 
     // How many of the test instances are still readable from the archive.
     private static async Task<int> CountArchivedAsync(ArchiveStore archive)
