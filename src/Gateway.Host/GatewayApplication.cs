@@ -57,7 +57,9 @@ public static class GatewayApplication
         string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 
-        builder.Services.AddSerilog((services, logger) => logger
+        // Each host keeps its own logger (not the static Log.Logger): with several gateways in one process (the tests), a
+        // stopping one would otherwise silence the others, and their events would land in each other's files.
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
