@@ -77,6 +77,7 @@ public static class GatewayApplication
             Directory = Path.Combine(dataDirectory, "audit"),
             Origin = $"{Environment.MachineName.ToLowerInvariant()}/{gateway.AETitle.ToLowerInvariant()}/audit",
         });
+        builder.Services.AddSingleton<Gateway.Audit.IAuditLog, Audit.FailStopAuditLog>();
         builder.Services.AddSingleton<Audit.GatewayAudit>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(

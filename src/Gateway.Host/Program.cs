@@ -13,10 +13,14 @@ try
 {
     WebApplication app = GatewayApplication.Build(args);
     await app.RunAsync().ConfigureAwait(false);
-    return 0;
+
+    // 0 after a normal stop; Audit.FailStopAuditLog sets 75 when the gateway stopped because its audit log failed.
+    return Environment.ExitCode;
 }
 catch (Exception ex) when (ex is GatewayStartupException or OptionsValidationException or InvalidOperationException or IOException or ArgumentException)
 {
     await Console.Error.WriteLineAsync("gateway: " + ex.Message).ConfigureAwait(false);
-    return 1;
+
+    // A stop already decided (the audit log failed) keeps its exit code when disposing then fails too (a full volume).
+    return Environment.ExitCode is 0 ? 1 : Environment.ExitCode;
 }

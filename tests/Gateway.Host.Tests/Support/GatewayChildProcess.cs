@@ -157,17 +157,25 @@ internal sealed class GatewayChildProcess : IAsyncDisposable
     /// <returns>Its exit code.</returns>
     public async Task<int> StopAsync()
     {
-        Process? process = _process ?? throw new InvalidOperationException("the gateway is not running");
+        Process process = _process ?? throw new InvalidOperationException("the gateway is not running");
         (await ExternalTool.RunAsync("kill", "-TERM", process.Id.ToString(CultureInfo.InvariantCulture))).EnsureSuccess();
-        using var timeout = new CancellationTokenSource(StopTimeout);
+        return await WaitForExitAsync(StopTimeout);
+    }
+
+    /// <summary>Waits until the gateway exits by itself (it decided to stop) and returns its exit code.</summary>
+    /// <exception cref="InvalidOperationException">It still runs after <paramref name="timeout"/> (then it is killed).</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        Process process = _process ?? throw new InvalidOperationException("the gateway is not running");
+        using var wait = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(wait.Token);
         }
         catch (OperationCanceledException)
         {
             Kill();
-            throw new InvalidOperationException($"the gateway did not stop within {StopTimeout.TotalSeconds} s of SIGTERM:{Environment.NewLine}{Output}");
+            throw new InvalidOperationException($"the gateway did not exit within {timeout.TotalSeconds} s:{Environment.NewLine}{Output}");
         }
 
         process.WaitForExit();
