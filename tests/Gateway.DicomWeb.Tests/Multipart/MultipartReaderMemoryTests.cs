@@ -36,7 +36,7 @@ public sealed class MultipartReaderMemoryTests
     }
 
     /// <summary>"--boundary" CRLF, a Content-Type, CRLF, <c>size</c> pseudo-random bytes, the close delimiter; generated as read.</summary>
-    private sealed class GeneratedBody : Stream
+    private sealed class GeneratedBody : ReadOnlyTestStream
     {
         private readonly byte[] _head;
         private readonly byte[] _tail;
@@ -61,22 +61,6 @@ public sealed class MultipartReaderMemoryTests
         }
 
         public byte[] ContentHash { get; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -108,18 +92,6 @@ public sealed class MultipartReaderMemoryTests
             _position += n;
             return n;
         }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         // Bytes of a cheap sequence with many CR, LF and '-' (every byte value occurs), a function of the offset alone.
         private static void Fill(Span<byte> span, long offset)
