@@ -59,6 +59,22 @@ internal static class QuickBench
             fill.Stop();
             long bytes = Directory.EnumerateFiles(big, "*.seg", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {verifyRecords:N0} records ({bytes / 1048576.0:N0} MiB of segments) in {fill.Elapsed.TotalSeconds:N1} s"));
+            foreach (bool withFrontier in new[] { true, false })
+            {
+                if (!withFrontier)
+                {
+                    File.Delete(new Storage.AuditLogPaths(big).Frontier);
+                }
+
+                var open = Stopwatch.StartNew();
+                AuditLog reopened = AuditLog.Open(new AuditLogOptions { Directory = big, Origin = "bench.example/audit" });
+                open.Stop();
+                long read = reopened.RecordsReadAtOpen;
+                await reopened.DisposeAsync().ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"open {(withFrontier ? "with the saved frontier" : "without a frontier (whole log read)")}: {open.Elapsed.TotalMilliseconds:N0} ms, {read:N0} records read"));
+            }
+
             for (int run = 1; run <= 3; run++)
             {
                 TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;

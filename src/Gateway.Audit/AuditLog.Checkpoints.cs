@@ -10,7 +10,7 @@ public sealed partial class AuditLog
     // covers more than the last checkpoint, or when checkpoints were requested. Checkpoints are written one at a time and
     // their sizes never go down, whichever committer signs: a request whose head is older than the latest checkpoint gets
     // that checkpoint, which covers more.
-    private void SignCheckpoint(List<TaskCompletionSource<Checkpoint>>? requests, (long Size, byte[] Root)? head)
+    private void SignCheckpoint(List<TaskCompletionSource<Checkpoint>>? requests, TreeHead? head)
     {
         lock (_checkpointLock)
         {
@@ -28,12 +28,13 @@ public sealed partial class AuditLog
             {
                 lock (_completion)
                 {
-                    head = (_tree.Size, _tree.Root());
+                    head = TakeTreeHead();
                     _checkpointPlanned = Math.Max(_checkpointPlanned, _tree.Size);
                 }
             }
 
-            (long size, byte[] root) = head.Value;
+            long size = head.Size;
+            byte[] root = head.Root;
             if (size < _checkpointSize || (size == _checkpointSize && requests is null))
             {
                 if (requests is not null && _latestCheckpoint is { } latest)
@@ -52,8 +53,11 @@ public sealed partial class AuditLog
                 DateTimeOffset now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
                 var checkpoint = new Checkpoint(_signer.Name, size, root, now);
                 string note = _signer.Sign(CheckpointFormat.Format(checkpoint));
-                _checkpoints.Write(CheckpointStore.Frame(note));
+                byte[] frame = CheckpointStore.Frame(note);
+                long noteOffset = _checkpointsLength;
+                _checkpoints.Write(frame);
                 _checkpoints.Flush(flushToDisk: true);
+                _checkpointsLength += frame.Length;
                 Volatile.Write(ref _checkpointSize, checkpoint.Size);
                 _checkpointTimestamp = _time.GetTimestamp();
                 if (_checkpointTimerArmed)
@@ -64,6 +68,7 @@ public sealed partial class AuditLog
 
                 Volatile.Write(ref _latestCheckpoint, checkpoint);
                 AuditLogMessages.CheckpointSigned(_logger, checkpoint.Size);
+                SaveFrontier(head, noteOffset);
                 foreach (TaskCompletionSource<Checkpoint> request in requests ?? [])
                 {
                     request.TrySetResult(checkpoint);
@@ -77,6 +82,32 @@ public sealed partial class AuditLog
                     request.TrySetException(new AuditLogException("could not write a checkpoint: " + ex.Message, ex));
                 }
             }
+        }
+    }
+
+    // Under _completion: the tree now, with what a frontier saved for it needs.
+    private TreeHead TakeTreeHead() =>
+        new(_tree.Size, _tree.Root(), [.. _tree.Nodes], _tree.LastLeafInclusionProof(), _lastLeafHash, _lastRecord);
+
+    // Under _checkpointLock, once the checkpoint of `head` is durable at `noteOffset`: the next open starts from here. Not
+    // saving it costs only a longer open (the previous frontier, or none, is used), so a failure is logged, not fatal.
+    private void SaveFrontier(TreeHead head, long noteOffset)
+    {
+        if (head.Size == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var frontier = new Frontier(head.Size, noteOffset, head.LastRecord.Segment, head.LastRecord.Offset, head.LastRecord.Length, head.LastLeafHash, head.Nodes, head.LastLeafProof);
+            int slot = 1 - _frontierSlot;
+            FrontierFile.Write(_frontierFile.SafeFileHandle, slot, frontier);
+            _frontierSlot = slot;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            AuditLogMessages.FrontierNotSaved(_logger, ex);
         }
     }
 
@@ -104,4 +135,7 @@ public sealed partial class AuditLog
             WakeCommitter();
         }
     }
+
+    /// <summary>The tree at some size, with where its last record is: what a checkpoint signs and a frontier saves.</summary>
+    private sealed record TreeHead(long Size, byte[] Root, IReadOnlyList<byte[]> Nodes, IReadOnlyList<byte[]> LastLeafProof, byte[] LastLeafHash, (long Segment, long Offset, int Length) LastRecord);
 }

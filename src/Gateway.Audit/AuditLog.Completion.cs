@@ -9,7 +9,7 @@ public sealed partial class AuditLog
     private void Complete(CommitBatch synced)
     {
         List<TaskCompletionSource<Checkpoint>>? requests = null;
-        (long Size, byte[] Root)? head = null;
+        TreeHead? head = null;
         lock (_completion)
         {
             if (Volatile.Read(ref _failure) is { } failure)
@@ -32,6 +32,7 @@ public sealed partial class AuditLog
                 if (batch.Count > 0)
                 {
                     _lastRecord = batch.LastFrame;
+                    _lastLeafHash = batch.LeafHash(batch.Count - 1).ToArray();
                 }
 
                 Volatile.Write(ref _size, _tree.Size);
@@ -61,7 +62,7 @@ public sealed partial class AuditLog
             // The next one counts from the last head taken, which may still be being signed.
             if (requests is not null || _tree.Size - _checkpointPlanned >= _options.CheckpointEveryRecords)
             {
-                head = (_tree.Size, _tree.Root());
+                head = TakeTreeHead();
                 _checkpointPlanned = _tree.Size;
             }
         }

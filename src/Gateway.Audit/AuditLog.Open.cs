@@ -6,7 +6,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Audit;
 
-/// <content>Opening: keys, lock, checkpoint file, and the scan of the segments that rebuilds the frontier and repairs a torn tail.</content>
+/// <content>
+/// Opening: keys, lock, checkpoint file, and the tree. The tree comes from the frontier saved with the latest checkpoints,
+/// once checked against the signed checkpoint it claims to be, so only the records after it are read; without a usable
+/// frontier, every record is read. Either way the tail after the frontier is checked and a torn tail repaired.
+/// </content>
 public sealed partial class AuditLog
 {
     private static OpenState OpenFiles(AuditLogOptions options, ILogger logger)
@@ -37,6 +41,7 @@ public sealed partial class AuditLog
         bool ownsDataKey = options.DataKey is null;
         FileStream? checkpoints = null;
         FileStream? segment = null;
+        FileStream? frontierFile = null;
         try
         {
             // Keys are made only for a new log: a missing key of an existing log is an error, never replaced silently
@@ -48,8 +53,33 @@ public sealed partial class AuditLog
             FileSync.CreateOwnerOnlyDirectory(paths.CheckpointDirectory);
 
             var recovery = new AuditLogRecovery();
-            Checkpoint? latest = ReadLatestCheckpoint(paths, signer, logger, ref recovery);
-            ScanResult scan = ScanSegments(paths, latest, dataKey, logger, ref recovery);
+            Frontier? frontier = FrontierFile.Read(paths.Frontier, out int frontierSlot, out string? frontierProblem);
+            string? checkProblem = null;
+            ScanStart? start = null;
+            IReadOnlyList<CheckpointStore.StoredNote> notes = [];
+            long validLength = 0;
+            string? tail = null;
+            if (frontier is not null)
+            {
+                notes = CheckpointStore.ReadFrom(paths.Checkpoints, frontier.CheckpointOffset, out validLength, out tail);
+                start = CheckFrontier(paths, frontier, notes, signer.Verifier, out checkProblem);
+            }
+
+            frontierProblem = frontierProblem is null ? checkProblem : checkProblem is null ? frontierProblem : frontierProblem + "; " + checkProblem;
+
+            if (start is null)
+            {
+                notes = CheckpointStore.ReadAll(paths.Checkpoints, out validLength, out tail);
+            }
+
+            if (frontierProblem is not null)
+            {
+                AuditLogMessages.FrontierRejected(logger, frontierProblem);
+                recovery = recovery with { FrontierProblem = frontierProblem };
+            }
+
+            Checkpoint? latest = ReadLatestCheckpoint(paths, notes, validLength, tail, signer, logger, ref recovery);
+            ScanResult scan = ScanSegments(paths, latest, dataKey, logger, ref recovery, start ?? ScanStart.Beginning);
             if (latest is not null && scan.Tree.Size < latest.Size)
             {
                 throw new AuditLogException(
@@ -58,6 +88,9 @@ public sealed partial class AuditLog
 
             checkpoints = new FileStream(paths.Checkpoints, FileSync.CreateOptions(FileMode.Append, SecretFiles.OwnerOnly));
             FileSync.FlushDirectory(paths.CheckpointDirectory);
+            FileStreamOptions frontierOptions = FileSync.CreateOptions(FileMode.OpenOrCreate, SecretFiles.OwnerOnly);
+            frontierOptions.Access = FileAccess.ReadWrite;
+            frontierFile = new FileStream(paths.Frontier, frontierOptions);
             bool hasRecords = scan.LastSegmentHasRecords;
             long segmentFirstIndex = scan.LastSegmentFirstIndex;
             if (scan.LastSegmentPath is null)
@@ -71,13 +104,14 @@ public sealed partial class AuditLog
                 segment = new FileStream(scan.LastSegmentPath, FileSync.CreateOptions(FileMode.Append, SecretFiles.OwnerOnly));
             }
 
-            AuditLogMessages.Opened(logger, paths.Root, scan.Tree.Size, latest?.Size ?? 0);
-            return new OpenState(paths, lockFile, signer, dataKey, ownsDataKey, scan.Tree, scan.LastLeafHash, segment, segmentFirstIndex, hasRecords, checkpoints, latest, recovery);
+            AuditLogMessages.Opened(logger, paths.Root, scan.Tree.Size, latest?.Size ?? 0, scan.RecordsRead);
+            return new OpenState(paths, lockFile, signer, dataKey, ownsDataKey, scan, segment, segmentFirstIndex, hasRecords, checkpoints, frontierFile, frontierSlot, latest, recovery);
         }
         catch
         {
             segment?.Dispose();
             checkpoints?.Dispose();
+            frontierFile?.Dispose();
             if (ownsDataKey)
             {
                 dataKey?.Dispose();
@@ -120,9 +154,95 @@ public sealed partial class AuditLog
         return signer;
     }
 
-    private static Checkpoint? ReadLatestCheckpoint(AuditLogPaths paths, NoteSigner signer, ILogger logger, ref AuditLogRecovery recovery)
+    // Where the saved frontier lets the scan start, or null (with the reason) when it does not check out: its checkpoint
+    // must be a note at the saved offset that verifies with the signing key, at the same size, whose root the saved nodes
+    // make; the saved chain head must be proven in that tree, and be the hash of the record stored where the frontier says.
+    private static ScanStart? CheckFrontier(AuditLogPaths paths, Frontier frontier, IReadOnlyList<CheckpointStore.StoredNote> notes, NoteVerifier verifier, out string? problem)
     {
-        IReadOnlyList<CheckpointStore.StoredNote> notes = CheckpointStore.ReadAll(paths.Checkpoints, out long validLength, out string? tail);
+        problem = null;
+        string Reject(string why)
+        {
+            return $"the saved frontier at size {frontier.Size} was not used: {why}; the whole log was read instead";
+        }
+
+        if (notes.Count == 0 || notes[0].Offset != frontier.CheckpointOffset)
+        {
+            problem = Reject("there is no checkpoint at its offset in the checkpoint file");
+            return null;
+        }
+
+        Checkpoint checkpoint;
+        try
+        {
+            checkpoint = CheckpointFormat.Parse(SignedNote.Open(notes[0].Text ?? throw new FormatException("not UTF-8"), verifier));
+        }
+        catch (FormatException ex)
+        {
+            problem = Reject("the checkpoint at its offset does not verify: " + ex.Message);
+            return null;
+        }
+
+        CompactRange tree;
+        try
+        {
+            tree = CompactRange.Restore(frontier.Size, frontier.Nodes, frontier.LastLeafProof);
+        }
+        catch (ArgumentException ex)
+        {
+            problem = Reject(ex.Message);
+            return null;
+        }
+
+        if (checkpoint.Size != frontier.Size || !tree.Root().AsSpan().SequenceEqual(checkpoint.Root))
+        {
+            problem = Reject($"its tree does not match the signed checkpoint at size {checkpoint.Size}");
+            return null;
+        }
+
+        if (!MerkleProofs.VerifyInclusion(frontier.Size - 1, frontier.Size, frontier.LastLeafHash, frontier.LastLeafProof, checkpoint.Root))
+        {
+            problem = Reject("its last leaf hash is not proven in the signed tree");
+            return null;
+        }
+
+        IReadOnlyList<(long FirstIndex, string Path)> segments = paths.ListSegments();
+        int s = segments.Count - 1;
+        while (s >= 0 && segments[s].FirstIndex != frontier.SegmentFirstIndex)
+        {
+            s--;
+        }
+
+        if (s < 0)
+        {
+            problem = Reject($"segment {frontier.SegmentFirstIndex} does not exist");
+            return null;
+        }
+
+        using (SegmentReader? reader = SegmentReader.Open(segments[s].Path, out string? headerError))
+        {
+            if (reader is null || reader.FirstIndex != frontier.SegmentFirstIndex || frontier.RecordOffset + frontier.RecordLength > reader.Length)
+            {
+                problem = Reject($"its last record is not in segment {frontier.SegmentFirstIndex} ({headerError ?? "too short"})");
+                return null;
+            }
+
+            reader.Seek(frontier.RecordOffset);
+            if (reader.Next(out SegmentFrame frame) != SegmentFrameStatus.Complete || frame.EndOffset != frontier.RecordOffset + frontier.RecordLength
+                || AuditLeaf.Validate(frame.Leaf, out long index, out _) is not null || index != frontier.Size - 1
+                || !MerkleHasher.HashLeaf(frame.Leaf).AsSpan().SequenceEqual(frontier.LastLeafHash) || !frame.StoredHash.AsSpan().SequenceEqual(frontier.LastLeafHash))
+            {
+                problem = Reject($"the record at its position is not record {frontier.Size - 1} with its leaf hash");
+                return null;
+            }
+        }
+
+        return new ScanStart(s, frontier.RecordOffset + frontier.RecordLength, tree, frontier.LastLeafHash, (frontier.SegmentFirstIndex, frontier.RecordOffset, frontier.RecordLength));
+    }
+
+    // The latest checkpoint of the notes read; cuts a torn last frame. The latest must verify: it is what new checkpoints
+    // extend, and what the records are checked against.
+    private static Checkpoint? ReadLatestCheckpoint(AuditLogPaths paths, IReadOnlyList<CheckpointStore.StoredNote> notes, long validLength, string? tail, NoteSigner signer, ILogger logger, ref AuditLogRecovery recovery)
+    {
         if (tail is not null)
         {
             // Only the last frame can be torn: everything before it was fsynced before the next one was written.
@@ -144,24 +264,32 @@ public sealed partial class AuditLog
         }
         catch (FormatException ex)
         {
-            throw new AuditLogException($"the latest checkpoint (#{last.Ordinal}) does not verify with the signing key: {ex.Message}; run 'gatewayctl audit verify'", ex);
+            throw new AuditLogException($"the latest checkpoint (at offset {last.Offset} of the checkpoint file) does not verify with the signing key: {ex.Message}; run 'gatewayctl audit verify'", ex);
         }
     }
 
-    private static ScanResult ScanSegments(AuditLogPaths paths, Checkpoint? latest, AuditDataKey dataKey, ILogger logger, ref AuditLogRecovery recovery)
+    private static ScanResult ScanSegments(AuditLogPaths paths, Checkpoint? latest, AuditDataKey dataKey, ILogger logger, ref AuditLogRecovery recovery, ScanStart start)
     {
-        var tree = new CompactRange();
-        byte[] previous = new byte[AuditLeaf.HashSize];
+        CompactRange tree = start.Tree;
+        byte[] previous = start.PreviousLeafHash;
+        (long Segment, long Offset, int Length) lastRecord = start.LastRecord;
         IReadOnlyList<(long FirstIndex, string Path)> segments = paths.ListSegments();
         string? lastPath = null;
         long lastFirst = 0;
         bool lastHasRecords = false;
+        long read = 0;
         long checkpointSize = latest?.Size ?? 0;
-        for (int s = 0; s < segments.Count; s++)
+        if (latest is not null && tree.Size > latest.Size)
+        {
+            throw Damaged($"the saved frontier covers {tree.Size} records, more than the latest signed checkpoint ({latest.Size})");
+        }
+
+        for (int s = start.SegmentIndex; s < segments.Count; s++)
         {
             (long first, string path) = segments[s];
             bool isLast = s == segments.Count - 1;
-            if (first != tree.Size)
+            bool resumed = s == start.SegmentIndex && start.Position > SegmentFormat.HeaderSize;
+            if (!resumed && first != tree.Size)
             {
                 throw Damaged($"segment {Path.GetFileName(path)} starts at record {first}, expected {tree.Size}");
             }
@@ -189,7 +317,12 @@ public sealed partial class AuditLog
 
             lastPath = path;
             lastFirst = first;
-            lastHasRecords = false;
+            lastHasRecords = resumed;
+            if (resumed)
+            {
+                reader.Seek(start.Position);
+            }
+
             while (true)
             {
                 long frameStart = reader.Position;
@@ -209,7 +342,9 @@ public sealed partial class AuditLog
                 {
                     tree.Append(frame.StoredHash);
                     previous = frame.StoredHash;
+                    lastRecord = (first, frameStart, (int)(frame.EndOffset - frameStart));
                     lastHasRecords = true;
+                    read++;
                     if (latest is not null && tree.Size == latest.Size && !tree.Root().AsSpan().SequenceEqual(latest.Root))
                     {
                         throw Damaged($"the records before index {latest.Size} do not match the latest signed checkpoint");
@@ -240,7 +375,7 @@ public sealed partial class AuditLog
             }
         }
 
-        return new ScanResult(tree, previous, lastPath, lastFirst, lastHasRecords);
+        return new ScanResult(tree, previous, lastPath, lastFirst, lastHasRecords, lastRecord, read);
     }
 
     // Cheap checks for every record (structure, index, chain); for records no checkpoint covers yet, also the leaf hash and
@@ -314,7 +449,20 @@ public sealed partial class AuditLog
     private static AuditLogException Damaged(string what) =>
         new($"the audit log is damaged: {what}; the gateway will not append to it. Run 'gatewayctl audit verify' and restore from backup");
 
-    private sealed record ScanResult(CompactRange Tree, byte[] LastLeafHash, string? LastSegmentPath, long LastSegmentFirstIndex, bool LastSegmentHasRecords);
+    /// <summary>Where the scan of the segments starts: a segment (position in the list), an offset in it, and the tree up to there.</summary>
+    private sealed record ScanStart(int SegmentIndex, long Position, CompactRange Tree, byte[] PreviousLeafHash, (long Segment, long Offset, int Length) LastRecord)
+    {
+        public static ScanStart Beginning => new(0, SegmentFormat.HeaderSize, new CompactRange(), new byte[AuditLeaf.HashSize], default);
+    }
+
+    private sealed record ScanResult(
+        CompactRange Tree,
+        byte[] LastLeafHash,
+        string? LastSegmentPath,
+        long LastSegmentFirstIndex,
+        bool LastSegmentHasRecords,
+        (long Segment, long Offset, int Length) LastRecord,
+        long RecordsRead);
 
     private sealed record OpenState(
         AuditLogPaths Paths,
@@ -322,12 +470,13 @@ public sealed partial class AuditLog
         NoteSigner Signer,
         AuditDataKey DataKey,
         bool OwnsDataKey,
-        CompactRange Tree,
-        byte[] LastLeafHash,
+        ScanResult Scan,
         FileStream Segment,
         long SegmentFirstIndex,
         bool SegmentHasRecords,
         FileStream Checkpoints,
+        FileStream FrontierFile,
+        int FrontierSlot,
         Checkpoint? LatestCheckpoint,
         AuditLogRecovery Recovery);
 }

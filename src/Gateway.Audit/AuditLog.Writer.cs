@@ -179,7 +179,7 @@ public sealed partial class AuditLog
         int last = batch.Count - 1;
         if (last >= 0)
         {
-            batch.LastFrame = (_segmentFirstIndex, _segmentLength + (batch.FrameStart(last) - written));
+            batch.LastFrame = (_segmentFirstIndex, _segmentLength + (batch.FrameStart(last) - written), batch.FrameEnd(last) - batch.FrameStart(last));
         }
 
         WriteFrames(batch.Frames(written, batch.Length));

@@ -38,6 +38,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private readonly FileStream _lock;
     private readonly CompactRange _tree;
     private readonly FileStream _checkpoints;
+    private readonly FileStream _frontierFile;
     private readonly Thread[] _committers;
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _capacity;
@@ -66,13 +67,16 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private readonly object _completion = new();
     private readonly Queue<CommitBatch> _inFlight = new();
     private long _checkpointPlanned;
-    private (long SegmentFirstIndex, long Offset) _lastRecord;
+    private (long Segment, long Offset, int Length) _lastRecord;
+    private byte[] _lastLeafHash;
 
     // Guarded by _checkpointLock.
     private readonly object _checkpointLock = new();
     private long _checkpointSize;
     private long _checkpointTimestamp;
     private bool _checkpointTimerArmed;
+    private long _checkpointsLength;
+    private int _frontierSlot;
 
     private int _runningCommitters;
 
@@ -94,15 +98,21 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         _time = time;
         _logger = logger;
         _lock = state.Lock;
-        _tree = state.Tree;
-        _chainHead = (byte[])state.LastLeafHash.Clone();
-        _size = state.Tree.Size;
-        _nextIndex = state.Tree.Size;
+        _tree = state.Scan.Tree;
+        _chainHead = (byte[])state.Scan.LastLeafHash.Clone();
+        _lastLeafHash = (byte[])state.Scan.LastLeafHash.Clone();
+        _lastRecord = state.Scan.LastRecord;
+        RecordsReadAtOpen = state.Scan.RecordsRead;
+        _size = _tree.Size;
+        _nextIndex = _tree.Size;
         _segment = state.Segment;
         _segmentFirstIndex = state.SegmentFirstIndex;
         _segmentLength = state.Segment.Length;
         _segmentHasRecords = state.SegmentHasRecords;
         _checkpoints = state.Checkpoints;
+        _checkpointsLength = state.Checkpoints.Length;
+        _frontierFile = state.FrontierFile;
+        _frontierSlot = state.FrontierSlot;
         _latestCheckpoint = state.LatestCheckpoint;
         _checkpointSize = state.LatestCheckpoint?.Size ?? 0;
         _checkpointPlanned = _checkpointSize;
@@ -144,6 +154,9 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     /// <summary>Where the committer's time went (for the benchmarks): waiting for records, and in fdatasync.</summary>
     internal (TimeSpan Idle, TimeSpan Syncing) CommitterTimes =>
         (System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerIdleTicks)), System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _committerSyncTicks)));
+
+    /// <summary>How many records opening read (the tail after the saved frontier, or all of them without one).</summary>
+    internal long RecordsReadAtOpen { get; }
 
     /// <summary>Called by a committer just before it syncs the batch with this sequence number (tests delay or fail syncs with it).</summary>
     internal Action<long>? SyncHook { get; set; }
@@ -231,6 +244,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
             await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
             await _segment.DisposeAsync().ConfigureAwait(false);
             await _checkpoints.DisposeAsync().ConfigureAwait(false);
+            await _frontierFile.DisposeAsync().ConfigureAwait(false);
             if (_ownsDataKey)
             {
                 _dataKey.Dispose();

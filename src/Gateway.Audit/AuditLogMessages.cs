@@ -5,8 +5,8 @@ namespace Gateway.Audit;
 /// <summary>Operational log messages of the audit log (never PHI: indexes, sizes, paths only).</summary>
 internal static partial class AuditLogMessages
 {
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Audit log opened at {Directory}: {Size} records, latest checkpoint at {CheckpointSize}")]
-    public static partial void Opened(ILogger logger, string directory, long size, long checkpointSize);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Audit log opened at {Directory}: {Size} records, latest checkpoint at {CheckpointSize}, {RecordsRead} records read")]
+    public static partial void Opened(ILogger logger, string directory, long size, long checkpointSize, long recordsRead);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Audit log recovery: cut a torn tail of {Bytes} bytes from {Segment} (record {Index} was never acknowledged)")]
     public static partial void TruncatedTail(ILogger logger, long bytes, string segment, long index);
@@ -25,6 +25,12 @@ internal static partial class AuditLogMessages
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Audit log recovery: removed {Segment}, an empty segment with a torn header")]
     public static partial void RemovedTornSegment(ILogger logger, string segment);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Audit log: {Problem}")]
+    public static partial void FrontierRejected(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Audit log could not save its frontier (opening will read more records)")]
+    public static partial void FrontierNotSaved(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Audit forwarding to {Target} failed, will retry from record {Index}: {Reason}")]
     public static partial void ForwardFailed(ILogger logger, string target, long index, string reason);

@@ -15,6 +15,12 @@ public sealed record AuditLogRecovery
     /// <summary>Whether an empty last segment with a torn header was removed.</summary>
     public bool RemovedTornSegment { get; init; }
 
+    /// <summary>
+    /// Why the frontier saved with the checkpoints was not used (it did not match its signed checkpoint or the records, or
+    /// could not be read), so that opening read every record; null when it was used or there was none.
+    /// </summary>
+    public string? FrontierProblem { get; init; }
+
     /// <summary>Whether anything was repaired.</summary>
     public bool Repaired => TruncatedSegmentBytes > 0 || TruncatedCheckpointBytes > 0 || RemovedTornSegment;
 }

@@ -26,8 +26,8 @@ internal sealed class CommitBatch
     /// <summary>The order in which the committers wrote it (1, 2, ...): a sync covers every batch written before it.</summary>
     public long Sequence { get; set; }
 
-    /// <summary>Where the last frame was written: the first index of its segment, and its offset there.</summary>
-    public (long SegmentFirstIndex, long Offset) LastFrame { get; set; }
+    /// <summary>Where the last frame was written: the first index of its segment, its offset there, and its length.</summary>
+    public (long Segment, long Offset, int Length) LastFrame { get; set; }
 
     /// <summary>The segment (by first index) that holds the end of the batch: the one its sync must flush.</summary>
     public long SyncSegment { get; set; }

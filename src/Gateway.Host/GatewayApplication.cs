@@ -4,6 +4,8 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Audit;
 using Gateway.Host.Configuration;
+using Gateway.Host.DicomWeb;
+using Gateway.Identity;
 using Gateway.Host.Dimse;
 using Gateway.Host.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -55,7 +57,9 @@ public static class GatewayApplication
         string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 
-        builder.Services.AddSerilog((services, logger) => logger
+        // Each host keeps its own logger (not the static Log.Logger): with several gateways in one process (the tests), a
+        // stopping one would otherwise silence the others, and their events would land in each other's files.
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
@@ -99,6 +103,8 @@ public static class GatewayApplication
         builder.Services.AddSingleton<DimseListeners>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DimseListeners>());
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddGatewayIdentity(IdentityOptionsFor(builder.Configuration, gateway), dataDirectory);
+        builder.Services.AddGatewayDicomWeb(builder.Configuration);
         builder.Services.AddGatewayOperations(builder.Configuration);
 
         builder.Services.AddHealthChecks()
@@ -131,7 +137,24 @@ public static class GatewayApplication
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGatewayIdentity();
+        app.MapGatewayDicomWeb();
         return app;
+    }
+
+    // Gateway:Identity, with the issuer defaulting to the HTTPS endpoint's own address.
+    private static GatewayIdentityOptions IdentityOptionsFor(IConfiguration configuration, GatewayOptions gateway)
+    {
+        GatewayIdentityOptions identity = configuration.GetSection("Gateway:Identity").Get<GatewayIdentityOptions>() ?? new GatewayIdentityOptions();
+        if (identity.Issuer is null)
+        {
+            string host = IPAddress.TryParse(gateway.Https.Address, out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? $"[{ip}]"
+                : gateway.Https.Address;
+            identity = identity with { Issuer = new Uri($"https://{host}:{gateway.Https.Port}/") };
+        }
+
+        return identity with { AuditSourceId = gateway.AETitle + "@" + Environment.MachineName };
     }
 
     private static (string? ConfigFile, string[] Remaining) ExtractConfigFile(string[] args)

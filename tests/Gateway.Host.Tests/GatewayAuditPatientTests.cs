@@ -23,10 +23,8 @@ public sealed class GatewayAuditPatientTests : IDisposable
     public async Task StoreQueryGetAndMove_EachRecordNamesItsPatient_AndSearchByPatientIdFindsThem()
     {
         string root = _temp.Sub("gateway");
-        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
-        string source = _temp.Sub("source");
-        await TestStudies.WriteAllAsync(source);
-        await TestPacs.UploadAsync(pacs, source);
+        (OrthancServer started, _) = await TestPacs.StartWithTestStudiesAsync(_temp, root);
+        await using OrthancServer pacs = started;
 
         const string CanaryId = "CANARY-PID-5150";
         string stored = _temp.Sub("stored");

@@ -92,11 +92,19 @@ public sealed class GatewayPrefetchTests : IDisposable
         await using BackgroundTool device = await BackgroundTool.StartStorescpAsync(Device, received, devicePort);
         await using GatewayProcess gateway = await GatewayProcess.StartAsync(root, Settings(pacs.PortText, risPort, devicePort), Policy(allowRetrieve: true));
 
-        // While a live C-STORE is in flight, prefetch steps aside: nothing reaches the device.
+        // While a live C-STORE is in flight, prefetch steps aside: it has found the prior and waits, fetching nothing.
         LiveTraffic live = gateway.Services.GetRequiredService<LiveTraffic>();
+        PrefetchService prefetch = gateway.Services.GetRequiredService<PrefetchService>();
         using (live.BeginStore())
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            for (DateTime end = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < end && !prefetch.YieldingToLiveTraffic; await Task.Delay(100))
+            {
+            }
+
+            Assert.True(prefetch.YieldingToLiveTraffic, "prefetch never got as far as a retrieve");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.True(prefetch.YieldingToLiveTraffic);
+            Assert.Empty(await gateway.Services.GetRequiredService<Gateway.Archive.ArchiveStore>().Outbox.GetCountsAsync(CancellationToken.None));
             Assert.Empty(Directory.GetFiles(received));
         }
 
@@ -106,7 +114,6 @@ public sealed class GatewayPrefetchTests : IDisposable
         }
 
         // Two more looks at the worklist: the study is remembered and not fetched again.
-        PrefetchService prefetch = gateway.Services.GetRequiredService<PrefetchService>();
         int cycles = prefetch.CyclesCompleted;
         for (DateTime end = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < end && prefetch.CyclesCompleted < cycles + 2; await Task.Delay(200))
         {

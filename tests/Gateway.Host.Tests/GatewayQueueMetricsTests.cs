@@ -21,11 +21,11 @@ public sealed class GatewayQueueMetricsTests : IDisposable
         await TestStudies.WriteAllAsync(source);
         await using GatewayProcess gateway = await GatewayProcess.StartAsync(_temp.Sub("gateway"), new Dictionary<string, string?>
         {
-            ["Gateway:Upstreams:Pacs:AETitle"] = "PACS",
-            ["Gateway:Upstreams:Pacs:Host"] = "127.0.0.1",
-            ["Gateway:Upstreams:Pacs:Port"] = pacsPort.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Upstreams:Pacs:Tls"] = "false",
-            ["Gateway:Routing:ForwardTo:0"] = "Pacs",
+            ["Gateway:Upstreams:MetricsPacs:AETitle"] = "PACS",
+            ["Gateway:Upstreams:MetricsPacs:Host"] = "127.0.0.1",
+            ["Gateway:Upstreams:MetricsPacs:Port"] = pacsPort.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Upstreams:MetricsPacs:Tls"] = "false",
+            ["Gateway:Routing:ForwardTo:0"] = "MetricsPacs",
             ["Gateway:QueueMetrics:Interval"] = "00:00:00.250",
             ["Gateway:QueueMetrics:Window"] = "00:10:00",
         });
@@ -33,7 +33,8 @@ public sealed class GatewayQueueMetricsTests : IDisposable
 
         (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
 
-        const string Pacs = "destination=\"Pacs\"";
+        // Gateways of other tests in this process export the same meter: a destination name of its own tells ours apart.
+        const string Pacs = "destination=\"MetricsPacs\"";
         string metrics = await https.WaitForMetricsAsync(
             m => GatewayHttps.Sample(m, "gateway_outbox_service_rate", Pacs) > 0 && GatewayHttps.Sample(m, "gateway_outbox_depth", Pacs) == 0,
             TimeSpan.FromSeconds(120));

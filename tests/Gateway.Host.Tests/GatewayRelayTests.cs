@@ -18,10 +18,8 @@ public sealed class GatewayRelayTests : IDisposable
     public async Task FindGetAndMove_FromADevice_AreServedByThePacsOverTls()
     {
         string root = _temp.Sub("gateway");
-        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
-        string source = _temp.Sub("source");
-        await TestStudies.WriteAllAsync(source);
-        await TestPacs.UploadAsync(pacs, source);
+        (OrthancServer started, string source) = await TestPacs.StartWithTestStudiesAsync(_temp, root);
+        await using OrthancServer pacs = started;
 
         string moved = _temp.Sub("moved");
         int devicePort = FreePort.Next();

@@ -4,10 +4,15 @@ namespace Gateway.Audit.Merkle;
 /// The right frontier of an append-only Merkle tree: the roots of the perfect subtrees that make up [0, size), one per
 /// set bit of the size, largest first. Appending is O(log n) amortised O(1) hashes; the root is O(log n).
 /// </summary>
-/// <remarks>Invariant: <c>_nodes.Count == BitOperations.PopCount(Size)</c> and node i covers 2^(bit i) leaves.</remarks>
+/// <remarks>
+/// Invariant: <c>_nodes.Count == BitOperations.PopCount(Size)</c> and node i covers 2^(bit i) leaves. The range also
+/// keeps the left siblings merged by the last append (the path of the last leaf inside the smallest subtree), which with
+/// the other frontier nodes is the inclusion proof of the last leaf: a saved frontier binds its chain head to the root.
+/// </remarks>
 public sealed class CompactRange
 {
     private readonly List<byte[]> _nodes = [];
+    private readonly List<byte[]> _lastPath = [];
 
     /// <summary>The number of leaves appended.</summary>
     public long Size { get; private set; }
@@ -15,28 +20,40 @@ public sealed class CompactRange
     /// <summary>The frontier nodes, largest subtree first.</summary>
     public IReadOnlyList<byte[]> Nodes => _nodes;
 
-    /// <summary>A frontier restored from saved nodes (as from <see cref="Nodes"/>).</summary>
-    /// <exception cref="ArgumentException">The node count does not match the size.</exception>
-    public static CompactRange Restore(long size, IEnumerable<byte[]> nodes)
+    /// <summary>A frontier restored from saved nodes (as from <see cref="Nodes"/>) and the last leaf's inclusion proof.</summary>
+    /// <param name="size">The number of leaves.</param>
+    /// <param name="nodes">The frontier nodes, largest first.</param>
+    /// <param name="lastLeafProof">The last leaf's inclusion proof (<see cref="LastLeafInclusionProof"/>); empty when size is 0.</param>
+    /// <exception cref="ArgumentException">The node count or proof length does not match the size.</exception>
+    public static CompactRange Restore(long size, IEnumerable<byte[]> nodes, IEnumerable<byte[]> lastLeafProof)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(lastLeafProof);
         var range = new CompactRange { Size = size };
-        foreach (byte[] node in nodes)
-        {
-            if (node.Length != MerkleHasher.HashSize)
-            {
-                throw new ArgumentException("a frontier node is not 32 bytes", nameof(nodes));
-            }
-
-            range._nodes.Add((byte[])node.Clone());
-        }
-
+        range._nodes.AddRange(Copy(nodes, nameof(nodes)));
         if (range._nodes.Count != System.Numerics.BitOperations.PopCount((ulong)size))
         {
             throw new ArgumentException("the frontier does not match the tree size", nameof(nodes));
         }
 
+        List<byte[]> proof = Copy(lastLeafProof, nameof(lastLeafProof));
+        // The path inside the smallest subtree has one sibling per level of it; the rest are the other frontier nodes.
+        int pathLength = size == 0 ? 0 : System.Numerics.BitOperations.TrailingZeroCount((ulong)size);
+        if (proof.Count != pathLength + Math.Max(0, range._nodes.Count - 1))
+        {
+            throw new ArgumentException("the last leaf's inclusion proof does not match the tree size", nameof(lastLeafProof));
+        }
+
+        for (int i = 0; i < range._nodes.Count - 1; i++)
+        {
+            if (!proof[pathLength + i].AsSpan().SequenceEqual(range._nodes[range._nodes.Count - 2 - i]))
+            {
+                throw new ArgumentException("the last leaf's inclusion proof does not end with the frontier nodes", nameof(lastLeafProof));
+            }
+        }
+
+        range._lastPath.AddRange(proof.Take(pathLength));
         return range;
     }
 
@@ -49,12 +66,15 @@ public sealed class CompactRange
         }
 
         byte[] current = leafHash.ToArray();
-        // Each trailing set bit of the old size is a perfect subtree of the same height as `current`: merge them.
+        _lastPath.Clear();
+        // Each trailing set bit of the old size is a perfect subtree of the same height as `current`: merge them. The
+        // merged left subtrees are the new leaf's siblings, bottom up.
         for (long s = Size; (s & 1) == 1; s >>= 1)
         {
             byte[] left = _nodes[^1];
             _nodes.RemoveAt(_nodes.Count - 1);
-            MerkleHasher.HashChildren(left, current, current);
+            _lastPath.Add(left);
+            current = MerkleHasher.HashChildren(left, current);
         }
 
         _nodes.Add(current);
@@ -76,5 +96,37 @@ public sealed class CompactRange
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// The RFC 9162 inclusion proof PATH(size - 1, D[size]) of the last leaf: its siblings inside the smallest frontier
+    /// subtree, bottom up, then the other frontier nodes from the smallest to the largest. Empty when size is 0 or 1.
+    /// </summary>
+    public IReadOnlyList<byte[]> LastLeafInclusionProof()
+    {
+        var proof = new List<byte[]>(_lastPath.Count + _nodes.Count);
+        proof.AddRange(_lastPath);
+        for (int i = _nodes.Count - 2; i >= 0; i--)
+        {
+            proof.Add(_nodes[i]);
+        }
+
+        return proof;
+    }
+
+    private static List<byte[]> Copy(IEnumerable<byte[]> hashes, string name)
+    {
+        var copies = new List<byte[]>();
+        foreach (byte[] hash in hashes)
+        {
+            if (hash is null || hash.Length != MerkleHasher.HashSize)
+            {
+                throw new ArgumentException("a hash is not 32 bytes", name);
+            }
+
+            copies.Add((byte[])hash.Clone());
+        }
+
+        return copies;
     }
 }

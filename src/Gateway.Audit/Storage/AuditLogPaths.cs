@@ -9,6 +9,7 @@ namespace Gateway.Audit.Storage;
 ///   lock                    held (exclusively) by the one writer
 ///   segments/NNNN....seg    append-only record segments, named by the 20-digit index of their first record
 ///   checkpoints/checkpoints.log   append-only signed checkpoints
+///   checkpoints/frontier    the Merkle frontier at the latest checkpoint (two slots), so that opening is not O(n)
 ///   keys/signing.key        Ed25519 note private key, 0600 (default location)
 ///   keys/signing.pub        its verifier key (public)
 ///   keys/data.key           the data key, 0600 (default location; better kept elsewhere, see --key-file)
@@ -38,6 +39,9 @@ public sealed class AuditLogPaths
 
     /// <summary>The checkpoint file.</summary>
     public string Checkpoints => Path.Combine(CheckpointDirectory, "checkpoints.log");
+
+    /// <summary>The saved Merkle frontier (see <see cref="FrontierFile"/>).</summary>
+    public string Frontier => Path.Combine(CheckpointDirectory, "frontier");
 
     /// <summary>The key directory.</summary>
     public string Keys => Path.Combine(Root, "keys");

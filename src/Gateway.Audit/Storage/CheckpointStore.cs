@@ -18,10 +18,21 @@ internal static class CheckpointStore
     /// <param name="path">The checkpoint file.</param>
     /// <param name="validLength">End of the last complete frame.</param>
     /// <param name="tailProblem">Why the bytes after <paramref name="validLength"/> are not a frame, or null when there are none.</param>
-    public static IReadOnlyList<StoredNote> ReadAll(string path, out long validLength, out string? tailProblem)
+    public static IReadOnlyList<StoredNote> ReadAll(string path, out long validLength, out string? tailProblem) =>
+        ReadFrom(path, 0, out validLength, out tailProblem);
+
+    /// <summary>
+    /// Reads every complete note from the frame at <paramref name="offset"/> on; <paramref name="validLength"/> is where the
+    /// last complete frame ends. Ordinals count from the first note read.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="offset">Where a frame starts (0, or an offset saved with a frontier).</param>
+    /// <param name="validLength">End of the last complete frame.</param>
+    /// <param name="tailProblem">Why the bytes after <paramref name="validLength"/> are not a frame, or null when there are none.</param>
+    public static IReadOnlyList<StoredNote> ReadFrom(string path, long offset, out long validLength, out string? tailProblem)
     {
         var notes = new List<StoredNote>();
-        validLength = 0;
+        validLength = offset;
         tailProblem = null;
         if (!File.Exists(path))
         {
@@ -30,6 +41,13 @@ internal static class CheckpointStore
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         long length = stream.Length;
+        if (offset > length)
+        {
+            tailProblem = $"offset {offset} is past the end of the file";
+            return notes;
+        }
+
+        stream.Position = offset;
         byte[] prefix = new byte[4];
         while (validLength < length)
         {

@@ -57,6 +57,14 @@ internal sealed class SegmentReader : IDisposable
         }
     }
 
+    /// <summary>Continues reading at <paramref name="position"/>, which must be where a frame starts.</summary>
+    public void Seek(long position)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(position, SegmentFormat.HeaderSize);
+        _stream.Position = position;
+        Position = position;
+    }
+
     /// <summary>Reads the next frame.</summary>
     public SegmentFrameStatus Next(out SegmentFrame frame)
     {

@@ -115,4 +115,8 @@ public sealed class StowResponse
 
     /// <summary>The response as a DICOM JSON string.</summary>
     public string ToJson() => DicomWebJsonWriter.Serialize(ToDataset());
+
+    /// <summary>Writes the response in the Native DICOM Model (application/dicom+xml, PS3.19).</summary>
+    public ValueTask WriteXmlAsync(Stream output, CancellationToken cancellationToken = default) =>
+        Xml.DicomXmlWriter.WriteAsync(output, ToDataset(), DicomWebJsonWriterOptions.Default, cancellationToken);
 }

@@ -65,8 +65,9 @@ public sealed partial class AuditSyslogService : BackgroundService
         }
 
         Meter meter = meters.Create(GatewayApplication.MeterName);
-        meter.CreateObservableGauge("gateway.audit.syslog.records_behind", () => RecordsBehind, "{record}", "Audit records written but not yet confirmed by the audit record repository");
-        meter.CreateObservableGauge("gateway.audit.syslog.failing", () => _status.State == AuditSyslogState.Unreachable ? 1 : 0, description: "1 while the audit record repository is unreachable or refuses records, else 0");
+        var target = new KeyValuePair<string, object?>("target", Target);
+        meter.CreateObservableGauge("gateway.audit.syslog.records_behind", () => new Measurement<long>(RecordsBehind, target), "{record}", "Audit records written but not yet confirmed by the audit record repository");
+        meter.CreateObservableGauge("gateway.audit.syslog.failing", () => new Measurement<int>(_status.State == AuditSyslogState.Unreachable ? 1 : 0, target), description: "1 while the audit record repository is unreachable or refuses records, else 0");
     }
 
     /// <summary>The repository as <c>host:port</c>.</summary>

@@ -24,6 +24,12 @@ public sealed class DeviceRoutingValidation : IValidateOptions<GatewayOptions>
                 continue;
             }
 
+            // Every store calling the gateway's own title would otherwise become a push to this device.
+            if (string.Equals(ae.Trim(), options.AETitle?.Trim(), StringComparison.Ordinal))
+            {
+                errors.Add($"Gateway:Devices:{ae}: a device cannot have the gateway's own AE title");
+            }
+
             if (string.IsNullOrWhiteSpace(device.Host) || device.Port is < 1 or > 65535)
             {
                 errors.Add($"Gateway:Devices:{ae}: Host and a Port from 1 to 65535 are required");

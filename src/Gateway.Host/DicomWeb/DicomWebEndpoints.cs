@@ -17,6 +17,9 @@ public static class DicomWebEndpoints
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<DicomWebOptions>().Bind(configuration.GetSection(DicomWebOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpForwarder();
+        services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicy, policy => policy
+            .AddAuthenticationSchemes(Gateway.Identity.GatewayIdentityDefaults.BearerScheme)
+            .RequireAuthenticatedUser());
         services.AddSingleton<DicomWebOrigin>();
         services.AddSingleton<DicomWebProxy>();
         return services;

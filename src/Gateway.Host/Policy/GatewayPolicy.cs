@@ -184,15 +184,15 @@ public sealed partial class GatewayPolicy : IDisposable
     {
         if (decision.Outcome == PolicyOutcome.Allow)
         {
-            LogAllowed(_logger, what, callingAE, calledAE, remote, decision.Rule);
+            LogAllowed(_logger, what, callingAE, calledAE, remote?.ToString(), decision.Rule);
         }
         else if (decision.SecurityAlert)
         {
-            LogSecurityAlert(_logger, what, callingAE, calledAE, remote, decision.ToString());
+            LogSecurityAlert(_logger, what, callingAE, calledAE, remote?.ToString(), decision.ToString());
         }
         else
         {
-            LogDenied(_logger, what, callingAE, calledAE, remote, decision.ToString());
+            LogDenied(_logger, what, callingAE, calledAE, remote?.ToString(), decision.ToString());
         }
     }
 
@@ -206,11 +206,11 @@ public sealed partial class GatewayPolicy : IDisposable
     private static partial void LogReloadRefused(ILogger logger, string summary);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Debug, Message = "Policy allowed {What} {CallingAE} -> {CalledAE} from {Remote} by {Rule}")]
-    private static partial void LogAllowed(ILogger logger, string what, string callingAE, string calledAE, EndPoint? remote, string rule);
+    private static partial void LogAllowed(ILogger logger, string what, string callingAE, string calledAE, string? remote, string rule);
 
     [LoggerMessage(EventId = 2205, Level = LogLevel.Warning, Message = "Policy denied {What} {CallingAE} -> {CalledAE} from {Remote}: {Decision}")]
-    private static partial void LogDenied(ILogger logger, string what, string callingAE, string calledAE, EndPoint? remote, string decision);
+    private static partial void LogDenied(ILogger logger, string what, string callingAE, string calledAE, string? remote, string decision);
 
     [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "SECURITY ALERT: {What} {CallingAE} -> {CalledAE} from {Remote}: {Decision}")]
-    private static partial void LogSecurityAlert(ILogger logger, string what, string callingAE, string calledAE, EndPoint? remote, string decision);
+    private static partial void LogSecurityAlert(ILogger logger, string what, string callingAE, string calledAE, string? remote, string decision);
 }

@@ -28,7 +28,15 @@ public sealed partial class PrefetchService
         }
 
         // A retrieve starts only when live traffic is quiet; it may wait for that as long as it takes.
-        await traffic.WaitUntilQuietAsync(null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _yielding);
+        try
+        {
+            await traffic.WaitUntilQuietAsync(null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _yielding);
+        }
 
         string lane = DeviceLanes.Prefetch(requester.Device);
         int archived = 0;

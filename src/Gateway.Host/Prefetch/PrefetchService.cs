@@ -40,9 +40,13 @@ public sealed partial class PrefetchService(
 {
     private PrefetchLedger? _ledger;
     private int _cycles;
+    private int _yielding;
 
     /// <summary>Looks at the worklist completed since start (successful or not).</summary>
     internal int CyclesCompleted => Volatile.Read(ref _cycles);
+
+    /// <summary>True while a retrieve is ready to start and waits for live traffic to be quiet.</summary>
+    internal bool YieldingToLiveTraffic => Volatile.Read(ref _yielding) > 0;
 
     /// <inheritdoc />
     /// <exception cref="GatewayStartupException">Prefetch is enabled and names services the policy does not have.</exception>

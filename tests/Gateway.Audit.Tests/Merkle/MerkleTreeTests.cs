@@ -237,11 +237,43 @@ public sealed class MerkleTreeTests
             range.Append(MerkleHasher.HashLeaf([(byte)i]));
         }
 
-        CompactRange restored = CompactRange.Restore(range.Size, range.Nodes);
+        CompactRange restored = CompactRange.Restore(range.Size, range.Nodes, range.LastLeafInclusionProof());
+        Assert.Equal(range.LastLeafInclusionProof(), restored.LastLeafInclusionProof());
         range.Append(MerkleHasher.HashLeaf([99]));
         restored.Append(MerkleHasher.HashLeaf([99]));
         Assert.Equal(range.Root(), restored.Root());
-        Assert.Throws<ArgumentException>(() => CompactRange.Restore(12, range.Nodes));
+        Assert.Throws<ArgumentException>(() => CompactRange.Restore(12, range.Nodes, range.LastLeafInclusionProof()));
+    }
+
+    [Fact]
+    public void CompactRange_Restore_ProofThatDoesNotMatchTheFrontier_IsRefused()
+    {
+        var range = new CompactRange();
+        for (int i = 0; i < 13; i++)
+        {
+            range.Append(MerkleHasher.HashLeaf([(byte)i]));
+        }
+
+        List<byte[]> proof = [.. range.LastLeafInclusionProof()];
+        Assert.Throws<ArgumentException>(() => CompactRange.Restore(range.Size, range.Nodes, proof.Take(proof.Count - 1)));
+        proof[^1] = new byte[32];
+        Assert.Throws<ArgumentException>(() => CompactRange.Restore(range.Size, range.Nodes, proof));
+    }
+
+    [Fact]
+    public void CompactRange_LastLeafInclusionProof_EverySizeUpTo70_IsTheRfc9162ProofAndVerifies()
+    {
+        byte[][] leaves = Enumerable.Range(0, 70).Select(i => new[] { (byte)i, (byte)(i >> 8) }).ToArray();
+        MerkleTree tree = Tree(leaves);
+        var range = new CompactRange();
+        for (int n = 1; n <= leaves.Length; n++)
+        {
+            byte[] leafHash = MerkleHasher.HashLeaf(leaves[n - 1]);
+            range.Append(leafHash);
+            IReadOnlyList<byte[]> proof = range.LastLeafInclusionProof();
+            Assert.Equal(tree.InclusionProof(n - 1, n), proof);
+            Assert.True(MerkleProofs.VerifyInclusion(n - 1, n, leafHash, proof, range.Root()));
+        }
     }
 
     private static MerkleTree Tree(byte[][] leaves) => new(leaves.SelectMany(l => MerkleHasher.HashLeaf(l)).ToArray());

@@ -132,23 +132,9 @@ public sealed class TornTailTests : IDisposable
             }
 
             await Task.Delay(100); // let the writer finish an eventual checkpoint fsync before copying
-            CopyDirectory(live, image);
+            LogFiles.CopyDirectory(live, image);
         }
 
         return image;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from).Where(f => Path.GetFileName(f) != "lock"))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (string directory in Directory.GetDirectories(from))
-        {
-            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
     }
 }

@@ -197,7 +197,7 @@ public sealed partial class DicomJsonReaderTests
         gen.Sample(
             t =>
             {
-                byte[] input = Mutate(seeds[t.Seed], t.Mutations, alphabet);
+                byte[] input = Mutations.Apply(seeds[t.Seed], t.Mutations, alphabet);
                 try
                 {
                     _ = DicomJsonReader.ReadDatasetAsync(new NonSeekableStream(input, 1 + (int)(t.Mutations[0] % 50))).AsTask().GetAwaiter().GetResult();
@@ -208,42 +208,5 @@ public sealed partial class DicomJsonReaderTests
             },
             iter: 20000,
             print: t => $"seed {t.Seed} mutations [{string.Join(", ", t.Mutations.Select(m => $"0x{m:X16}UL"))}]");
-    }
-
-    private static byte[] Mutate(byte[] seed, ulong[] mutations, byte[] alphabet)
-    {
-        List<byte> bytes = [.. seed];
-        foreach (ulong m in mutations)
-        {
-            int at = bytes.Count == 0 ? 0 : (int)((m >> 8) % (ulong)bytes.Count);
-            byte b = alphabet[(int)((m >> 40) % (ulong)alphabet.Length)];
-            switch (m & 7)
-            {
-                case 0:
-                    bytes.Insert(at, b);
-                    break;
-                case 1 when bytes.Count > 0:
-                    bytes[at] = b;
-                    break;
-                case 2 when bytes.Count > 0:
-                    bytes.RemoveAt(at);
-                    break;
-                case 3:
-                    bytes = bytes[..at];
-                    break;
-                case 4 when bytes.Count > 0:
-                    bytes[at] ^= (byte)(1 << (int)((m >> 32) & 7));
-                    break;
-                case 5:
-                    int length = (int)((m >> 48) % 64);
-                    bytes.InsertRange(at, bytes.Skip(at).Take(length).ToList());
-                    break;
-                default:
-                    bytes.Insert(at, (byte)(m >> 56));
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

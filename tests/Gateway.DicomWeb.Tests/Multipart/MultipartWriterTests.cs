@@ -130,31 +130,11 @@ public sealed class MultipartWriterTests
         gen.Sample(
             t =>
             {
-                List<byte> bytes = [.. seed];
-                foreach (ulong m in t.Mutations)
-                {
-                    int at = bytes.Count == 0 ? 0 : (int)((m >> 8) % (ulong)bytes.Count);
-                    byte b = alphabet[(int)((m >> 40) % (ulong)alphabet.Length)];
-                    switch (m & 3)
-                    {
-                        case 0:
-                            bytes.Insert(at, b);
-                            break;
-                        case 1 when bytes.Count > 0:
-                            bytes[at] = b;
-                            break;
-                        case 2 when bytes.Count > 0:
-                            bytes.RemoveAt(at);
-                            break;
-                        default:
-                            bytes = bytes[..at];
-                            break;
-                    }
-                }
+                byte[] bytes = Mutations.Apply(seed, t.Mutations, alphabet);
 
                 try
                 {
-                    _ = Bodies.ReadAllAsync(Bodies.Reader([.. bytes], t.Chunk), 7).GetAwaiter().GetResult();
+                    _ = Bodies.ReadAllAsync(Bodies.Reader(bytes, t.Chunk), 7).GetAwaiter().GetResult();
                 }
                 catch (MultipartException)
                 {

@@ -74,6 +74,22 @@ public sealed class StowResponseTests
         Assert.Equal(200, response.StatusCode);
     }
 
+    [Fact]
+    public async Task WriteXmlAsync_Failure_WritesTheNativeModelSequence()
+    {
+        var response = new StowResponse();
+        response.Add(StowInstanceResult.Failed(CT, "1.2.3.2", StowFailureReason.OutOfResources));
+        using var output = new MemoryStream();
+
+        await response.WriteXmlAsync(output);
+
+        System.Xml.Linq.XDocument doc = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(output.ToArray()));
+        System.Xml.Linq.XElement failed = doc.Root!.Elements("DicomAttribute").Single(e => e.Attribute("tag")!.Value == "00081198");
+        Assert.Equal("FailedSOPSequence", failed.Attribute("keyword")!.Value);
+        System.Xml.Linq.XElement reason = failed.Element("Item")!.Elements("DicomAttribute").Single(e => e.Attribute("tag")!.Value == "00081197");
+        Assert.Equal("42752", reason.Element("Value")!.Value);
+    }
+
     [Theory]
     [InlineData(StowFailureReason.ProcessingFailure, 0x0110)]
     [InlineData(StowFailureReason.ClassInstanceConflict, 0x0119)]

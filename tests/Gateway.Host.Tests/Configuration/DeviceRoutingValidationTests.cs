@@ -49,6 +49,7 @@ public sealed class DeviceRoutingValidationTests
     [InlineData("upstream-looks-like-a-lane", "Gateway:Upstreams:@Pacs")]
     [InlineData("device-not-an-ae-title", "Gateway:Devices:BAD\\AE")]
     [InlineData("device-without-host", "Gateway:Devices:REVIEW1")]
+    [InlineData("device-is-the-gateway", "Gateway:Devices:GATEWAY")]
     public void Validate_BadSetting_FailsNamingIt(string change, string named)
     {
         GatewayOptions options = Valid();
@@ -65,6 +66,7 @@ public sealed class DeviceRoutingValidationTests
             case "upstream-looks-like-a-lane": options.Upstreams["@Pacs"] = new UpstreamOptions { AETitle = "X", Host = "x" }; break;
             case "device-not-an-ae-title": options.Devices["BAD\\AE"] = new DeviceOptions { Host = "10.0.0.1" }; break;
             case "device-without-host": options.Devices["REVIEW1"].Host = string.Empty; break;
+            case "device-is-the-gateway": options.Devices["GATEWAY"] = new DeviceOptions { Host = "10.0.0.1" }; break;
             default: throw new ArgumentOutOfRangeException(nameof(change));
         }
 

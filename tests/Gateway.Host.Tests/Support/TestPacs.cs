@@ -16,6 +16,19 @@ internal static class TestPacs
         return OrthancServer.StartAsync(directory, "PACS", [], (Path.Combine(certs, "gateway.crt"), Path.Combine(certs, "gateway.key"), Path.Combine(certs, "ca.crt")));
     }
 
+    /// <summary>
+    /// <see cref="StartAsync"/> in <c>TEMP/orthanc</c>, with the test studies written to <c>TEMP/source</c> and stored in
+    /// the PACS.
+    /// </summary>
+    public static async Task<(OrthancServer Pacs, string Source)> StartWithTestStudiesAsync(TempDirectory temp, string gatewayRoot)
+    {
+        OrthancServer pacs = await StartAsync(temp.Sub("orthanc"), gatewayRoot);
+        string source = temp.Sub("source");
+        await TestStudies.WriteAllAsync(source);
+        await UploadAsync(pacs, source);
+        return (pacs, source);
+    }
+
     /// <summary>Stores every file of <paramref name="directory"/> in <paramref name="pacs"/> over its REST API.</summary>
     public static async Task UploadAsync(OrthancServer pacs, string directory)
     {
