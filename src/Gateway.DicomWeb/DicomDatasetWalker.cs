@@ -2,25 +2,6 @@ using Gateway.Dicom.Model;
 
 namespace Gateway.DicomWeb;
 
-/// <summary>What <see cref="DicomDatasetWalker"/> stands on.</summary>
-internal enum DicomWalkEvent
-{
-    /// <summary>An element or encapsulated pixel data: <see cref="DicomDatasetWalker.Item"/>.</summary>
-    Leaf,
-
-    /// <summary>The start of a sequence: <see cref="DicomDatasetWalker.Item"/> is the <see cref="DicomSequence"/>.</summary>
-    SequenceStart,
-
-    /// <summary>The start of item <see cref="DicomDatasetWalker.Index"/> of the current sequence.</summary>
-    ItemStart,
-
-    /// <summary>The end of an item.</summary>
-    ItemEnd,
-
-    /// <summary>The end of a sequence.</summary>
-    SequenceEnd,
-}
-
 /// <summary>
 /// Walks an in-memory data set attribute by attribute, items included, on an explicit stack (no data set can overflow
 /// the call stack), giving each attribute's path ("GGGGEEEE", nested "SSSSSSSS/i/GGGGEEEE"). Group lengths are skipped.
@@ -38,10 +19,10 @@ internal sealed class DicomDatasetWalker(DicomDataset root)
     /// <summary>The data set that holds <see cref="Item"/>, or the item itself on ItemStart.</summary>
     public DicomDataset Dataset { get; private set; } = root;
 
-    /// <summary>The attribute's path, or the item's on ItemStart.</summary>
+    /// <summary>The attribute's path, or the item's on ItemStart and ItemEnd.</summary>
     public string Path { get; private set; } = string.Empty;
 
-    /// <summary>The item index on ItemStart, from 0.</summary>
+    /// <summary>The item index on ItemStart and ItemEnd, from 0.</summary>
     public int Index { get; private set; }
 
     /// <summary>Moves to the next event; false when the data set is done.</summary>
@@ -55,6 +36,8 @@ internal sealed class DicomDatasetWalker(DicomDataset root)
                 if (frame.InItem)
                 {
                     frame.InItem = false;
+                    Index = frame.NextItem - 1;
+                    Path = DicomAttributePath.Item(frame.Path, Index);
                     Event = DicomWalkEvent.ItemEnd;
                     return true;
                 }

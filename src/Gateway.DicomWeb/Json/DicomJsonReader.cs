@@ -207,12 +207,13 @@ public sealed partial class DicomJsonReader
         }
         catch (JsonException ex)
         {
-            throw Error(DicomJsonError.MalformedJson, _offset + reader.BytesConsumed, $"not valid JSON: {ex.Message}", ex);
+            // The JSON reader's own message can quote the offending character: only its position is kept (no PHI in errors).
+            throw Error(DicomJsonError.MalformedJson, _offset + reader.BytesConsumed, $"not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1} of the line)");
         }
-        catch (InvalidOperationException ex)
+        catch (InvalidOperationException)
         {
             // Utf8JsonReader reports a string that is not valid UTF-8, or a number it cannot read, this way.
-            throw Error(DicomJsonError.MalformedJson, _offset + reader.TokenStartIndex, $"not valid JSON: {ex.Message}", ex);
+            throw Error(DicomJsonError.MalformedJson, _offset + reader.TokenStartIndex, "not valid JSON: a string is not valid UTF-8 or a number cannot be read");
         }
 
         _state = reader.CurrentState;
@@ -241,9 +242,9 @@ public sealed partial class DicomJsonReader
         }
     }
 
-    private DicomJsonException Error(DicomJsonError reason, long offset, string detail, Exception? inner = null)
+    private DicomJsonException Error(DicomJsonError reason, long offset, string detail)
     {
         string? path = _frames.Count > 0 && _frames.Peek().Path.Length > 0 ? _frames.Peek().Path : null;
-        return new DicomJsonException(reason, offset, path, detail, inner);
+        return new DicomJsonException(reason, offset, path, detail);
     }
 }

@@ -36,7 +36,7 @@ public sealed class QidoBridgeInteropTests(OrthancFixture fixture) : IClassFixtu
         Assert.True(QidoQueryParser.TryParse(Resource(resourcePath), QidoQueryParser.ParseQueryString(queryString), out QidoQuery? query, out QidoQueryError? error), error?.ToString());
 
         List<DicomDataset> bridged = await BridgeAsync(query);
-        List<DicomDataset> orthanc = await OrthancQidoAsync(resourcePath, queryString);
+        List<DicomDataset> orthanc = await OrthancQidoAsync($"{resourcePath}?{queryString}");
 
         Assert.NotEmpty(orthanc);
         Assert.Equal(Keys(orthanc, DicomTags.SOPInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.StudyInstanceUID), Keys(bridged, DicomTags.SOPInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.StudyInstanceUID));
@@ -62,6 +62,34 @@ public sealed class QidoBridgeInteropTests(OrthancFixture fixture) : IClassFixtu
                 Assert.True(ours.Contains(tag) || !theirs.Contains(tag), $"includefield {tag}: ours {ours.Contains(tag)}, Orthanc's {theirs.Contains(tag)}");
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task QidoForACFindIdentifier_OrthancAnswersAsItsCFind(string resourcePath, string queryString)
+    {
+        // The other direction of the bridge: a device's C-FIND identifier (here the one the parser built) sent to the
+        // DICOMweb origin as QIDO-RS; Orthanc must find what its own C-FIND finds for the identifier.
+        Assert.True(QidoQueryParser.TryParse(Resource(resourcePath), QidoQueryParser.ParseQueryString(queryString), out QidoQuery? query, out _));
+        query.Identifier.Remove(DicomTags.NumberOfFrames);
+        Assert.True(QidoRequest.TryFromIdentifier(query.Identifier, out QidoRequest? request, out string? error), error);
+
+        List<DicomDataset> viaQido = await OrthancQidoAsync(request.RelativeUri);
+        List<DicomDataset> viaCFind = [];
+        await using (DicomAssociation association = await ConnectAsync())
+        {
+            await foreach (DicomDataset match in MatchesAsync(association, query.Identifier))
+            {
+                viaCFind.Add(match);
+            }
+
+            await association.ReleaseAsync();
+        }
+
+        Assert.NotEmpty(viaCFind);
+        Assert.Equal(
+            Keys(viaCFind, DicomTags.SOPInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.StudyInstanceUID),
+            Keys(viaQido, DicomTags.SOPInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.StudyInstanceUID));
     }
 
     [Fact]
@@ -133,9 +161,9 @@ public sealed class QidoBridgeInteropTests(OrthancFixture fixture) : IClassFixtu
         }
     }
 
-    private async Task<List<DicomDataset>> OrthancQidoAsync(string resourcePath, string queryString)
+    private async Task<List<DicomDataset>> OrthancQidoAsync(string relativeUri)
     {
-        using HttpResponseMessage response = await fixture.Orthanc.Http.GetAsync($"{fixture.Root}/{resourcePath}?{queryString}");
+        using HttpResponseMessage response = await fixture.Orthanc.Http.GetAsync($"{fixture.Root}/{relativeUri}");
         response.EnsureSuccessStatusCode();
         return await ReadAllAsync(await response.Content.ReadAsStreamAsync());
     }

@@ -86,6 +86,19 @@ public sealed partial class DicomJsonReaderTests
     }
 
     [Fact]
+    public void Parse_NotJson_ReportsThePositionNotTheText()
+    {
+        const string json = "{\"00100020\":{\"vr\":\"LO\",\"Value\":[Xyzzy]}}";
+
+        DicomJsonException ex = Assert.Throws<DicomJsonException>(() => DicomJsonReader.Parse(json));
+
+        Assert.Equal(DicomJsonError.MalformedJson, ex.Reason);
+        Assert.DoesNotContain("X", ex.Message, StringComparison.Ordinal);
+        Assert.Null(ex.InnerException);
+        Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_InvalidUtf8_ThrowsMalformedJson()
     {
         byte[] json = [.. "{\"00100020\":{\"vr\":\"LO\",\"Value\":[\""u8, 0xC3, 0x28, .. "\"]}}"u8];
