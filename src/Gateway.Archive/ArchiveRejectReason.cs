@@ -14,4 +14,7 @@ public enum ArchiveRejectReason
 
     /// <summary>The data set's SOP Instance UID or SOP Class UID differs from the request's (PS3.4 B.2.3: A900).</summary>
     IdentifierMismatch,
+
+    /// <summary>The data set's Study Instance UID is not the one the request required (<see cref="ArchiveStoreRequest.ExpectedStudyInstanceUid"/>).</summary>
+    StudyMismatch,
 }

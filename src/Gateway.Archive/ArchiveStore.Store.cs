@@ -199,6 +199,11 @@ public sealed partial class ArchiveStore
         {
             throw new ArchiveRejectedException(ArchiveRejectReason.MissingIdentifiers, "the data set has no valid Series Instance UID");
         }
+
+        if (request.ExpectedStudyInstanceUid is { } expected && !string.Equals(expected, header.StudyInstanceUid, StringComparison.Ordinal))
+        {
+            throw new ArchiveRejectedException(ArchiveRejectReason.StudyMismatch, "the data set's Study Instance UID is not the study the request stores into");
+        }
     }
 
     private static bool IsDiskFull(Exception ex) => ex switch

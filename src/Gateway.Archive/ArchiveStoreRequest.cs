@@ -19,4 +19,10 @@ public sealed record ArchiveStoreRequest
 
     /// <summary>The destinations (AE titles or destination names, 1-16 characters) that get one outbox item each, in the same transaction.</summary>
     public IReadOnlyList<string> Destinations { get; init; } = [];
+
+    /// <summary>
+    /// When set, the data set's Study Instance UID must be this one (a STOW-RS request to <c>/studies/{uid}</c>), or the
+    /// instance is refused with <see cref="ArchiveRejectReason.StudyMismatch"/> before it is committed.
+    /// </summary>
+    public string? ExpectedStudyInstanceUid { get; init; }
 }

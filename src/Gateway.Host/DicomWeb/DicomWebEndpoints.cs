@@ -22,6 +22,7 @@ public static class DicomWebEndpoints
             .RequireAuthenticatedUser());
         services.AddSingleton<DicomWebOrigin>();
         services.AddSingleton<DicomWebProxy>();
+        services.AddSingleton<DicomWebStore>();
         return services;
     }
 
@@ -35,13 +36,13 @@ public static class DicomWebEndpoints
             return endpoints;
         }
 
-        endpoints.MapMethods(PathBase + "/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path, DicomWebProxy proxy) => HandleAsync(context, path, proxy, options))
+        endpoints.MapMethods(PathBase + "/{**path}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], (HttpContext context, string? path, DicomWebProxy proxy, DicomWebStore store) => HandleAsync(context, path, proxy, store, options))
             .RequireAuthorization(AuthorizationPolicy)
             .WithName("dicomweb");
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, string? path, DicomWebProxy proxy, DicomWebOptions options)
+    private static async Task HandleAsync(HttpContext context, string? path, DicomWebProxy proxy, DicomWebStore store, DicomWebOptions options)
     {
         if (context.Request.QueryString.Value is { } query && query.Length > options.MaxQueryLength)
         {
@@ -50,12 +51,17 @@ public static class DicomWebEndpoints
         }
 
         DicomWebResource resource = DicomWebResource.Classify(context.Request.Method, path);
-        if (resource.Action is DicomWebAction.None or DicomWebAction.Store)
+        switch (resource.Action)
         {
-            await DicomWebResults.ProblemAsync(context, StatusCodes.Status404NotFound, "not a DICOMweb resource of this gateway").ConfigureAwait(false);
-            return;
+            case DicomWebAction.Store:
+                await store.HandleAsync(context, resource).ConfigureAwait(false);
+                break;
+            case DicomWebAction.Search or DicomWebAction.Retrieve:
+                await proxy.HandleAsync(context, path, resource).ConfigureAwait(false);
+                break;
+            default:
+                await DicomWebResults.ProblemAsync(context, StatusCodes.Status404NotFound, "not a DICOMweb resource of this gateway").ConfigureAwait(false);
+                break;
         }
-
-        await proxy.HandleAsync(context, path, resource).ConfigureAwait(false);
     }
 }

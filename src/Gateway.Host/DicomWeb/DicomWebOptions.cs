@@ -31,4 +31,16 @@ public sealed class DicomWebOptions
     /// <summary>The largest query string accepted (QIDO-RS); longer ones are refused with 414 before anything else.</summary>
     [Range(256, 1 << 20)]
     public int MaxQueryLength { get; set; } = 8192;
+
+    /// <summary>The largest STOW-RS request body accepted, in bytes (the HTTPS endpoint's limit is raised to it for STOW-RS only).</summary>
+    [Range(1L << 20, 1L << 40)]
+    public long MaxStowRequestBytes { get; set; } = 8L << 30;
+
+    /// <summary>The largest instance (one part of a STOW-RS body), in bytes.</summary>
+    [Range(1L << 16, 1L << 40)]
+    public long MaxStowInstanceBytes { get; set; } = 4L << 30;
+
+    /// <summary>The most instances (parts) in one STOW-RS request.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxStowInstances { get; set; } = 10_000;
 }

@@ -70,6 +70,114 @@ public sealed class GatewayDicomWebTests : IDisposable
         Assert.Contains(alerts, a => a.Contains("upload-app", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Stow_StoresEachAllowedInstance_ReportsEveryPart_AndForwardsToThePacs()
+    {
+        string root = _temp.Sub("gateway");
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("pacs"), root);
+        string source = _temp.Sub("source");
+        TestInstance[] study1 = [.. TestStudies.InStudy(TestStudies.Study1).Take(2)];
+        string[] files = [await study1[0].WriteAsync(source), await study1[1].WriteAsync(source)];
+        string other = await TestStudies.InStudy(TestStudies.Study2).First().WriteAsync(source);
+
+        string data = Path.Combine(root, "data");
+        GatewayProcess gateway = await GatewayProcess.StartAsync(root, Delivery.ForwardingTo(pacs), Policy);
+        await using (gateway)
+        {
+            using var https = new GatewayHttps(gateway);
+            string uploader = await TokenAsync(https.Http, "upload-app", await AddClientAsync(data, gateway, "upload-app"));
+            string viewer = await TokenAsync(https.Http, "viewer-app", await AddClientAsync(data, gateway, "viewer-app"));
+
+            // Two instances and a part that is not DICOM: 202, two stored with retrieve URLs on the gateway, one failed (C000).
+            using (HttpResponseMessage mixed = await https.Http.SendAsync(Stow("dicom-web/studies", uploader, [.. files.Select(File.ReadAllBytes), "not a DICOM file"u8.ToArray()])))
+            {
+                string body = await mixed.Content.ReadAsStringAsync();
+                Assert.True(mixed.StatusCode == HttpStatusCode.Accepted, body);
+                Assert.Equal("application/dicom+json", mixed.Content.Headers.ContentType?.MediaType);
+                using JsonDocument json = JsonDocument.Parse(body);
+                JsonElement referenced = json.RootElement.GetProperty("00081199").GetProperty("Value");
+                Assert.Equal(study1.Select(i => i.SopInstanceUid), referenced.EnumerateArray().Select(i => i.GetProperty("00081155").GetProperty("Value")[0].GetString()));
+                Assert.All(referenced.EnumerateArray(), i => Assert.StartsWith(
+                    $"https://127.0.0.1:{gateway.HttpsPort}/dicom-web/studies/{TestStudies.Study1}/series/",
+                    i.GetProperty("00081190").GetProperty("Value")[0].GetString(),
+                    StringComparison.Ordinal));
+                JsonElement failed = json.RootElement.GetProperty("00081198").GetProperty("Value");
+                Assert.Equal(0xC000, Assert.Single(failed.EnumerateArray()).GetProperty("00081197").GetProperty("Value")[0].GetInt32());
+            }
+
+            // Into study 1, an instance of study 2: refused (A900), nothing stored, 409; in XML when asked for.
+            using (HttpRequestMessage wrongStudy = Stow($"dicom-web/studies/{TestStudies.Study1}", uploader, [File.ReadAllBytes(other)]))
+            {
+                wrongStudy.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+xml"));
+                using HttpResponseMessage conflict = await https.Http.SendAsync(wrongStudy);
+                string body = await conflict.Content.ReadAsStringAsync();
+                Assert.True(conflict.StatusCode == HttpStatusCode.Conflict, body);
+                Assert.Equal("application/dicom+xml", conflict.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("<DicomAttribute tag=\"00081197\" vr=\"US\" keyword=\"FailureReason\"><Value number=\"1\">43264</Value>", body, StringComparison.Ordinal);
+            }
+
+            // A viewer may not store: every instance refused as not authorised (0124), and each a Security Alert.
+            using (HttpResponseMessage refused = await https.Http.SendAsync(Stow("dicom-web/studies", viewer, [File.ReadAllBytes(other)])))
+            {
+                string body = await refused.Content.ReadAsStringAsync();
+                Assert.True(refused.StatusCode == HttpStatusCode.Conflict, body);
+                Assert.Contains("\"00081197\":{\"vr\":\"US\",\"Value\":[292]}", body, StringComparison.Ordinal);
+            }
+
+            // Not multipart/related: 415. A body cut before its close delimiter: 400.
+            using (var json = new HttpRequestMessage(HttpMethod.Post, "dicom-web/studies") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/dicom+json") })
+            {
+                json.Headers.Authorization = new AuthenticationHeaderValue("Bearer", uploader);
+                using HttpResponseMessage unsupported = await https.Http.SendAsync(json);
+                Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
+            }
+
+            using (HttpRequestMessage cut = Stow("dicom-web/studies", uploader, [File.ReadAllBytes(other)], truncate: true))
+            using (HttpResponseMessage truncated = await https.Http.SendAsync(cut))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, truncated.StatusCode);
+            }
+
+            // Store and forward: the two stored instances reach the PACS over DIMSE (TLS); the refused ones do not.
+            DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (await Delivery.PacsCountAsync(pacs) < 2 && DateTime.UtcNow < end)
+            {
+                await Task.Delay(250);
+            }
+
+            Assert.Equal(study1.Select(i => i.SopInstanceUid).Order(StringComparer.Ordinal), await Delivery.PacsUidsAsync(pacs));
+        }
+
+        IReadOnlyList<string> imports = await GatewayAuditLog.SearchAsync(data, GatewayAuditLog.Import);
+        Assert.Equal(2, imports.Count(i => i.Contains("upload-app", StringComparison.Ordinal) && i.Contains(TestStudies.Study1, StringComparison.Ordinal)));
+        IReadOnlyList<string> alerts = await GatewayAuditLog.SearchAsync(data, GatewayAuditLog.SecurityAlert);
+        Assert.Contains(alerts, a => a.Contains("viewer-app", StringComparison.Ordinal) && a.Contains("stow", StringComparison.Ordinal));
+    }
+
+    // A multipart/related; type="application/dicom" request, one part per file; cut before its close delimiter when asked.
+    private static HttpRequestMessage Stow(string uri, string token, IReadOnlyList<byte[]> parts, bool truncate = false)
+    {
+        const string Boundary = "stow-boundary-5f0c2a";
+        using var body = new MemoryStream();
+        foreach (byte[] part in parts)
+        {
+            body.Write(System.Text.Encoding.ASCII.GetBytes($"--{Boundary}\r\nContent-Type: application/dicom\r\n\r\n"));
+            body.Write(part);
+            body.Write("\r\n"u8);
+        }
+
+        if (!truncate)
+        {
+            body.Write(System.Text.Encoding.ASCII.GetBytes($"--{Boundary}--\r\n"));
+        }
+
+        var content = new ByteArrayContent(body.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/related; type=\"application/dicom\"; boundary={Boundary}");
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
     private static async Task ExerciseAsync(GatewayProcess gateway, string data, int pacsHttpPort)
     {
         string study = TestStudies.Study1;
