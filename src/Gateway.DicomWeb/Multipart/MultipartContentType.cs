@@ -29,7 +29,7 @@ public sealed record MultipartContentType(string Boundary, string? Type, string?
             throw new MultipartException(MultipartError.InvalidBoundary, -1, -1, "the Content-Type has no boundary parameter");
         }
 
-        if (!IsValidBoundary(boundary))
+        if (!IsValidBoundary(boundary, lenient: true))
         {
             throw new MultipartException(MultipartError.InvalidBoundary, -1, -1, "the boundary is not 1 to 70 characters of the RFC 2046 set, or ends in a space");
         }
@@ -49,11 +49,20 @@ public sealed record MultipartContentType(string Boundary, string? Type, string?
         return new MultipartContentType(boundary, type, mediaType["start"]);
     }
 
-    /// <summary>RFC 2046 5.1.1: boundary := 0*69&lt;bchars&gt; bcharsnospace.</summary>
-    public static bool IsValidBoundary(string boundary)
+    /// <summary>
+    /// The longest boundary accepted. RFC 2046 5.1.1 allows 70 characters, but Orthanc's DICOMweb client sends 73 (two
+    /// UUIDs joined by a hyphen), so the limit is looser; it only bounds the delimiter search.
+    /// </summary>
+    public const int MaxBoundaryLength = 256;
+
+    /// <summary>
+    /// RFC 2046 5.1.1: boundary := 0*69&lt;bchars&gt; bcharsnospace; with <paramref name="lenient"/>, up to
+    /// <see cref="MaxBoundaryLength"/> characters (what a reader accepts; a writer keeps to 70).
+    /// </summary>
+    public static bool IsValidBoundary(string boundary, bool lenient = false)
     {
         ArgumentNullException.ThrowIfNull(boundary);
-        if (boundary.Length is 0 or > 70 || boundary[^1] == ' ')
+        if (boundary.Length == 0 || boundary.Length > (lenient ? MaxBoundaryLength : 70) || boundary[^1] == ' ')
         {
             return false;
         }

@@ -54,7 +54,7 @@ internal sealed class OrthancServer : IAsyncDisposable
     /// <param name="modalities">The peers it may C-STORE and C-MOVE to: AE title and port on 127.0.0.1.</param>
     /// <param name="tls">Server certificate, key and trusted CA (PEM) for DICOM TLS, or null for plain DICOM.</param>
     public static async Task<OrthancServer> StartAsync(
-        string directory, string aeTitle, IEnumerable<(string AETitle, int Port)> modalities, (string Cert, string Key, string Ca)? tls = null)
+        string directory, string aeTitle, IEnumerable<(string AETitle, int Port)> modalities, (string Cert, string Key, string Ca)? tls = null, Action<JsonObject>? configure = null)
     {
         EnsureInstalled();
         int httpPort = FreePort.Next();
@@ -101,6 +101,7 @@ internal sealed class OrthancServer : IAsyncDisposable
             config["DicomTlsRemoteCertificateRequired"] = true;
         }
 
+        configure?.Invoke(config);
         string file = Path.Combine(directory, "orthanc.json");
         await File.WriteAllTextAsync(file, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         BackgroundTool process = await BackgroundTool.StartAsync(Executable, dicomPort, file);

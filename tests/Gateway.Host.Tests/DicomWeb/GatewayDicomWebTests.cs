@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Dicom.Network.Interop.Tests.Support;
 using Gateway.Host.Tests.Support;
@@ -152,6 +153,50 @@ public sealed class GatewayDicomWebTests : IDisposable
         Assert.Equal(2, imports.Count(i => i.Contains("upload-app", StringComparison.Ordinal) && i.Contains(TestStudies.Study1, StringComparison.Ordinal)));
         IReadOnlyList<string> alerts = await GatewayAuditLog.SearchAsync(data, GatewayAuditLog.SecurityAlert);
         Assert.Contains(alerts, a => a.Contains("viewer-app", StringComparison.Ordinal) && a.Contains("stow", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stow_FromOrthancAsTheClient_StoresTheWholeStudy()
+    {
+        string root = _temp.Sub("gateway");
+        string data = Path.Combine(root, "data");
+        GatewayProcess gateway = await GatewayProcess.StartAsync(root, policy: Policy);
+        await using (gateway)
+        {
+            using var https = new GatewayHttps(gateway);
+            string token = await TokenAsync(https.Http, "upload-app", await AddClientAsync(data, gateway, "upload-app"));
+
+            // Orthanc's DICOMweb client sends the study to the gateway over HTTPS, trusting the gateway's CA, with the token.
+            await using OrthancServer source = await OrthancServer.StartAsync(_temp.Sub("source"), "SOURCE", [], configure: config =>
+            {
+                config["HttpsCACertificates"] = Path.Combine(gateway.Certs, "ca.crt");
+                config["HttpsVerifyPeers"] = true;
+                config["DicomWeb"]!["Servers"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["gateway"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["Url"] = $"https://127.0.0.1:{gateway.HttpsPort}/dicom-web/",
+                        ["HttpHeaders"] = new System.Text.Json.Nodes.JsonObject { ["Authorization"] = "Bearer " + token },
+                    },
+                };
+            });
+            string files = _temp.Sub("files");
+            foreach (TestInstance instance in TestStudies.InStudy(TestStudies.Study1))
+            {
+                await instance.WriteAsync(files);
+            }
+
+            await TestPacs.UploadAsync(source, files);
+            string study = (await source.Http.GetFromJsonAsync<string[]>("studies"))!.Single();
+            using HttpResponseMessage sent = await source.Http.PostAsync(
+                "dicom-web/servers/gateway/stow",
+                JsonContent.Create(new System.Text.Json.Nodes.JsonObject { ["Resources"] = new System.Text.Json.Nodes.JsonArray(study), ["Synchronous"] = true }));
+            string body = await sent.Content.ReadAsStringAsync();
+            Assert.True(sent.IsSuccessStatusCode, body + Environment.NewLine + source.Output + Environment.NewLine + await GatewayLogs.ReadAsync(root));
+        }
+
+        IReadOnlyList<string> imports = await GatewayAuditLog.SearchAsync(data, GatewayAuditLog.Import);
+        Assert.Equal(TestStudies.InStudy(TestStudies.Study1).Count(), imports.Count(i => i.Contains("upload-app", StringComparison.Ordinal)));
     }
 
     // A multipart/related; type="application/dicom" request, one part per file; cut before its close delimiter when asked.
