@@ -56,6 +56,26 @@ public static class MerkleHasher
         }
     }
 
+    /// <summary>
+    /// Writes SHA-256(<paramref name="prefixedLeaf"/>) into <paramref name="destination"/>, where the span is a leaf behind
+    /// its 0x00 prefix byte already in place: a leaf hash without copying the leaf (verification reads leaves into a buffer
+    /// where the byte before each is free).
+    /// </summary>
+    internal static void HashPrefixedLeaf(ReadOnlySpan<byte> prefixedLeaf, Span<byte> destination)
+    {
+        if (prefixedLeaf.IsEmpty || prefixedLeaf[0] != 0x00)
+        {
+            throw new ArgumentException("the leaf must follow a 0x00 prefix byte", nameof(prefixedLeaf));
+        }
+
+        IncrementalHash sha = t_leafHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(prefixedLeaf);
+        if (!sha.TryGetHashAndReset(destination, out int written) || written != HashSize)
+        {
+            throw new ArgumentException("the destination is shorter than a hash", nameof(destination));
+        }
+    }
+
     /// <summary>SHA-256(0x01 || left || right): the hash of an interior node.</summary>
     public static byte[] HashChildren(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {

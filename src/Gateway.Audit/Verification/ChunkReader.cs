@@ -28,6 +28,7 @@ internal sealed class ChunkReader(IReadOnlyList<(long FirstIndex, string Path)> 
 
     /// <summary>Fills <paramref name="chunk"/> with the next frames; false when there is nothing more to read.</summary>
     /// <exception cref="IOException">A segment could not be read.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Fill(FrameChunk chunk)
     {
         if (_done)
