@@ -36,6 +36,16 @@ internal static class ProfileBench
             var h = System.Security.Cryptography.IncrementalHash.CreateHMAC(System.Security.Cryptography.HashAlgorithmName.SHA256, k32);
             byte[] mac = new byte[32];
             stages.Add(("reused hmac", Time(() => { for (int i = 0; i < records; i++) { h.AppendData(previous.AsSpan(0, 16)); h.GetHashAndReset(mac); } })));
+            byte[] prefixed = new byte[leaves[0].Bytes.Length + 1];
+            leaves[0].Bytes.CopyTo(prefixed, 1);
+            byte[] digest = new byte[32];
+            stages.Add(("leaf hash, one-shot over 0x00||leaf", Time(() => { for (int i = 0; i < records; i++) { System.Security.Cryptography.SHA256.HashData(prefixed, digest); } })));
+            byte[] node = new byte[65];
+            stages.Add(("node hash, IncrementalHash", Time(() => { for (int i = 0; i < records; i++) { MerkleHasher.HashChildren(node.AsSpan(1, 32), node.AsSpan(33, 32), digest); } })));
+            stages.Add(("node hash, one-shot over 65 bytes", Time(() => { for (int i = 0; i < records; i++) { System.Security.Cryptography.SHA256.HashData(node, digest); } })));
+            using var inc = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            stages.Add(("leaf hash, one AppendData over 0x00||leaf", Time(() => { for (int i = 0; i < records; i++) { inc.AppendData(prefixed); inc.TryGetHashAndReset(digest, out _); } })));
+            stages.Add(("node hash, one AppendData over 65 bytes", Time(() => { for (int i = 0; i < records; i++) { inc.AppendData(node); inc.TryGetHashAndReset(digest, out _); } })));
             if (round == 1)
             {
                 foreach ((string name, double us) in stages)

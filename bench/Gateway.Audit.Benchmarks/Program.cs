@@ -25,6 +25,19 @@ public static class Program
             return;
         }
 
+        if (args.Length >= 3 && args[0] == "fill")
+        {
+            // fill DIR RECORDS: a log to measure repeatedly (verify DIR).
+            await QuickBench.FillAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            return;
+        }
+
+        if (args.Length >= 2 && args[0] == "verify")
+        {
+            QuickBench.Verify(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

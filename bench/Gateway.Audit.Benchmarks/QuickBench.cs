@@ -75,16 +75,7 @@ internal static class QuickBench
                     $"open {(withFrontier ? "with the saved frontier" : "without a frontier (whole log read)")}: {open.Elapsed.TotalMilliseconds:N0} ms, {read:N0} records read"));
             }
 
-            for (int run = 1; run <= 3; run++)
-            {
-                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                var watch = Stopwatch.StartNew();
-                AuditVerificationReport report = AuditLogVerifier.Verify(big, verifier);
-                watch.Stop();
-                TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"verify run {run}: {report.RecordCount:N0} records, {report.ValidCheckpointCount} checkpoints, valid={report.IsValid} in {watch.Elapsed.TotalSeconds:N2} s wall, {cpu.TotalSeconds:N2} s CPU ({report.RecordCount / watch.Elapsed.TotalSeconds:N0} records/s)"));
-            }
+            Verify(big, 3);
         }
         finally
         {
@@ -92,7 +83,23 @@ internal static class QuickBench
         }
     }
 
-    /// <summary>Writes <paramref name="records"/> records with 16 writers; returns the log's verifier key.</summary>
+    /// <summary>Verifies the log in <paramref name="directory"/> <paramref name="runs"/> times, printing wall and CPU time.</summary>
+    public static void Verify(string directory, int runs)
+    {
+        NoteVerifier verifier = new Storage.AuditLogReader(new Storage.AuditLogPaths(directory)).StoredVerifier();
+        for (int run = 1; run <= runs; run++)
+        {
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            AuditVerificationReport report = AuditLogVerifier.Verify(directory, verifier);
+            watch.Stop();
+            TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"verify run {run}: {report.RecordCount:N0} records, {report.ValidCheckpointCount} checkpoints, valid={report.IsValid} in {watch.Elapsed.TotalSeconds:N2} s wall, {cpu.TotalSeconds:N2} s CPU ({report.RecordCount / watch.Elapsed.TotalSeconds:N0} records/s)"));
+        }
+    }
+
+    /// <summary>Writes <paramref name="records"/> records with 64 writers; returns the log's verifier key.</summary>
     public static async Task<NoteVerifier> FillAsync(string directory, int records)
     {
         AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "bench.example/audit", CheckpointEveryRecords = 10_000 });

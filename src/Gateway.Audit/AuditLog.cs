@@ -32,6 +32,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private readonly AuditLogPaths _paths;
     private readonly AuditDataKey _dataKey;
     private readonly bool _ownsDataKey;
+    private readonly string? _dataKeyFile;
     private readonly NoteSigner _signer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -94,6 +95,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         _paths = state.Paths;
         _dataKey = state.DataKey;
         _ownsDataKey = state.OwnsDataKey;
+        _dataKeyFile = state.OwnsDataKey ? options.DataKeyFile ?? state.Paths.DataKey : null;
         _signer = state.Signer;
         _time = time;
         _logger = logger;
@@ -144,6 +146,9 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
 
     /// <summary>The directory layout.</summary>
     public AuditLogPaths Paths => _paths;
+
+    /// <summary>The ids of the data keys the log holds, oldest first; the last encrypts new records.</summary>
+    public IReadOnlyList<uint> DataKeyIds => _dataKey.KeyIds;
 
     /// <summary>The data key (exports disclose one-record keys derived from it).</summary>
     internal AuditDataKey DataKey => _dataKey;

@@ -42,22 +42,11 @@ public static class AtnaXml
     public static byte[] RenderDocument(IEnumerable<AuditRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        using var stream = new MemoryStream();
-        using (XmlWriter writer = XmlWriter.Create(stream, Settings(declaration: true)))
-        {
-            writer.WriteStartDocument();
-            writer.WriteStartElement("AuditMessages");
-            foreach (AuditRecord record in records)
-            {
-                Write(writer, record);
-            }
-
-            writer.WriteEndElement();
-            writer.WriteEndDocument();
-        }
-
-        return stream.ToArray();
+        return AuditRecordRenderer.Render(AuditExportFormat.AtnaXml, records.Select((r, i) => ((long)i, r)).ToList());
     }
+
+    /// <summary>A writer of a whole document (declaration, indentation) to <paramref name="output"/>, which it leaves open.</summary>
+    internal static XmlWriter CreateDocumentWriter(Stream output) => XmlWriter.Create(output, Settings(declaration: true));
 
     private static XmlWriterSettings Settings(bool declaration) => new()
     {
@@ -68,7 +57,8 @@ public static class AtnaXml
         CheckCharacters = true,
     };
 
-    private static void Write(XmlWriter w, AuditRecord record)
+    /// <summary>Writes one <c>AuditMessage</c> element.</summary>
+    internal static void Write(XmlWriter w, AuditRecord record)
     {
         w.WriteStartElement("AuditMessage");
         w.WriteStartElement("EventIdentification");

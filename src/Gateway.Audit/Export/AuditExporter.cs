@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Gateway.Audit.Checkpoints;
@@ -32,17 +31,8 @@ public static class AuditExporter
         var reader = new AuditLogReader(log.Paths);
         string note = NoteFor(reader, log.Verifier, checkpoint);
 
-        var files = await Task.Run(() => BuildFiles(reader, log, request, checkpoint, note), cancellationToken).ConfigureAwait(false);
-        if (zip)
-        {
-            WriteZip(output, files.Files);
-        }
-        else
-        {
-            WriteDirectory(output, files.Files);
-        }
-
-        return new AuditExportResult(files.Count, checkpoint, auditIndex, output);
+        int count = await Task.Run(() => WriteBundle(reader, log, request, checkpoint, note, output, zip, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new AuditExportResult(count, checkpoint, auditIndex, output);
     }
 
     // The signed note of exactly this checkpoint: the writer may have signed a newer one since.
@@ -97,35 +87,116 @@ public static class AuditExporter
         };
     }
 
-    private static (Dictionary<string, byte[]> Files, int Count) BuildFiles(AuditLogReader reader, AuditLog log, AuditExportRequest request, Checkpoint checkpoint, string note)
+    // Streams the bundle in three passes over the log, in memory bounded by the log's size / 256 (the tree above blocks
+    // of 256 records), the records of one block, and a bitmap of the exported indexes: the tree (checked against the
+    // checkpoint), the records file (decrypting and rendering one record at a time), then the proofs, block by block.
+    private static int WriteBundle(AuditLogReader reader, AuditLog log, AuditExportRequest request, Checkpoint checkpoint, string note, string output, bool zip, CancellationToken cancellationToken)
     {
-        var selected = AuditSearch.SearchLeaves(reader, log.DataKey, request.Filter, checkpoint.Size).ToList();
-        var tree = new MerkleTree(reader.LeafHashes(checkpoint.Size));
-        if (!tree.Root(checkpoint.Size).AsSpan().SequenceEqual(checkpoint.Root))
+        BlockedMerkleTree tree = BlockedMerkleTree.Build(LeafHashes(reader, checkpoint.Size, cancellationToken));
+        if (tree.Size != checkpoint.Size || !tree.Root.AsSpan().SequenceEqual(checkpoint.Root))
         {
             throw new AuditLogException("the log does not match its latest checkpoint; run 'gatewayctl audit verify'");
         }
 
-        var proofs = new StringBuilder();
-        foreach ((AuditLeaf leaf, _) in selected)
+        using var bundle = new BundleWriter(output, zip);
+        var selected = new IndexSet(checkpoint.Size);
+        int count = 0;
+        string recordsFile = AuditRecordRenderer.FileName(request.Format);
+        bundle.WriteFile(recordsFile, stream =>
         {
-            byte[] recordKey = leaf.RecordKey(log.DataKey);
-            proofs.Append(ProofLine(leaf, recordKey, tree.InclusionProof(leaf.Index, checkpoint.Size))).Append('\n');
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(recordKey);
+            AuditRecordsWriter records = AuditRecordsWriter.Create(request.Format, stream);
+            foreach ((AuditLeaf leaf, AuditRecord record) in AuditSearch.SearchLeaves(reader, log.DataKey, request.Filter, checkpoint.Size))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                records.Write(leaf.Index, record);
+                selected.Add(leaf.Index);
+                count++;
+            }
+
+            records.Complete();
+        });
+        bundle.WriteFile(AuditBundle.Proofs, stream => WriteProofs(stream, reader, tree, selected, log.DataKey, cancellationToken));
+        bundle.WriteFile(AuditBundle.Readme, Encoding.UTF8.GetBytes(Readme(recordsFile, count, checkpoint)));
+        bundle.WriteFile(AuditBundle.Manifest, Manifest(request, recordsFile, count, checkpoint));
+        bundle.WriteFile(AuditBundle.Checkpoint, Encoding.UTF8.GetBytes(note));
+        bundle.WriteFile(AuditBundle.PublicKey, Encoding.UTF8.GetBytes(log.Verifier.Encode() + "\n"));
+        bundle.Complete();
+        return count;
+    }
+
+    private static IEnumerable<byte[]> LeafHashes(AuditLogReader reader, long size, CancellationToken cancellationToken)
+    {
+        foreach ((AuditLeaf leaf, _) in reader.ReadLeaves())
+        {
+            if (leaf.Index >= size)
+            {
+                yield break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return MerkleHasher.HashLeaf(leaf.Bytes);
+        }
+    }
+
+    // One proof line per exported record, in index order. The leaves are read again block by block: a block holding an
+    // exported record is hashed whole, since its proofs need its own subtrees.
+    private static void WriteProofs(Stream output, AuditLogReader reader, BlockedMerkleTree tree, IndexSet selected, AuditDataKey key, CancellationToken cancellationToken)
+    {
+        byte[] hashes = new byte[BlockedMerkleTree.BlockSize * MerkleHasher.HashSize];
+        var pending = new List<AuditLeaf>();
+        long blockStart = -1;
+        int hashed = 0;
+        bool wanted = false;
+
+        void Flush()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            tree.LoadBlock(blockStart, hashes[..(hashed * MerkleHasher.HashSize)]);
+            foreach (AuditLeaf leaf in pending)
+            {
+                byte[] recordKey = leaf.RecordKey(key);
+                output.Write(Encoding.UTF8.GetBytes(ProofLine(leaf, recordKey, tree.InclusionProof(leaf.Index)) + "\n"));
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(recordKey);
+            }
+
+            pending.Clear();
         }
 
-        var records = selected.Select(s => (s.Leaf.Index, s.Record)).ToList();
-        string recordsFile = AuditRecordRenderer.FileName(request.Format);
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        foreach ((AuditLeaf leaf, _) in reader.ReadLeaves())
         {
-            [AuditBundle.Readme] = Encoding.UTF8.GetBytes(Readme(recordsFile, records.Count, checkpoint)),
-            [AuditBundle.Manifest] = Manifest(request, recordsFile, records.Count, checkpoint),
-            [recordsFile] = AuditRecordRenderer.Render(request.Format, records),
-            [AuditBundle.Proofs] = Encoding.UTF8.GetBytes(proofs.ToString()),
-            [AuditBundle.Checkpoint] = Encoding.UTF8.GetBytes(note),
-            [AuditBundle.PublicKey] = Encoding.UTF8.GetBytes(log.Verifier.Encode() + "\n"),
-        };
-        return (files, records.Count);
+            if (leaf.Index >= tree.Size)
+            {
+                break;
+            }
+
+            long block = leaf.Index - (leaf.Index % BlockedMerkleTree.BlockSize);
+            if (block != blockStart)
+            {
+                Flush();
+                cancellationToken.ThrowIfCancellationRequested();
+                blockStart = block;
+                hashed = 0;
+                wanted = selected.Any(block, Math.Min(block + BlockedMerkleTree.BlockSize, tree.Size));
+            }
+
+            if (!wanted)
+            {
+                continue;
+            }
+
+            MerkleHasher.HashLeaf(leaf.Bytes, hashes.AsSpan(hashed * MerkleHasher.HashSize, MerkleHasher.HashSize));
+            hashed++;
+            if (selected.Contains(leaf.Index))
+            {
+                pending.Add(leaf);
+            }
+        }
+
+        Flush();
     }
 
     private static string ProofLine(AuditLeaf leaf, byte[] recordKey, IReadOnlyList<byte[]> proof)
@@ -248,39 +319,5 @@ public static class AuditExporter
         {
             throw new IOException($"cannot write {output}: its directory does not exist");
         }
-    }
-
-    private static void WriteDirectory(string output, Dictionary<string, byte[]> files)
-    {
-        Directory.CreateDirectory(output);
-        foreach ((string name, byte[] content) in files)
-        {
-            using var stream = new FileStream(Path.Combine(output, name), FileSync.CreateOptions(FileMode.CreateNew, SecretFiles.OwnerOnly));
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-
-        FileSync.FlushDirectory(output);
-    }
-
-    private static void WriteZip(string output, Dictionary<string, byte[]> files)
-    {
-        using (var stream = new FileStream(output, FileSync.CreateOptions(FileMode.CreateNew, SecretFiles.OwnerOnly)))
-        {
-            using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-            {
-                foreach ((string name, byte[] content) in files)
-                {
-                    ZipArchiveEntry entry = archive.CreateEntry(name, CompressionLevel.Optimal);
-                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                    using Stream entryStream = entry.Open();
-                    entryStream.Write(content);
-                }
-            }
-
-            stream.Flush(flushToDisk: true);
-        }
-
-        FileSync.FlushDirectory(Path.GetDirectoryName(output)!);
     }
 }

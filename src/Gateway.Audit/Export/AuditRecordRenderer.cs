@@ -28,15 +28,19 @@ public static class AuditRecordRenderer
     public static byte[] Render(AuditExportFormat format, IReadOnlyList<(long Index, AuditRecord Record)> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return format switch
+        using var output = new MemoryStream();
+        AuditRecordsWriter writer = AuditRecordsWriter.Create(format, output);
+        foreach ((long index, AuditRecord record) in records)
         {
-            AuditExportFormat.Jsonl => Encoding.UTF8.GetBytes(string.Concat(records.Select(r => JsonLine(r.Index, r.Record) + "\n"))),
-            AuditExportFormat.Csv => Encoding.UTF8.GetBytes(Csv(records)),
-            AuditExportFormat.AtnaXml => AtnaXml.RenderDocument(records.Select(r => r.Record)),
-            AuditExportFormat.Fhir => FhirAuditEvents.RenderBundle(records),
-            _ => throw new ArgumentOutOfRangeException(nameof(format)),
-        };
+            writer.Write(index, record);
+        }
+
+        writer.Complete();
+        return output.ToArray();
     }
+
+    /// <summary>The header line of the CSV format (without line end).</summary>
+    internal static string CsvHeaderLine => string.Join(',', CsvHeader);
 
     /// <summary><c>{"index":N,"record":{...}}</c> with the record in its canonical JSON.</summary>
     public static string JsonLine(long index, AuditRecord record)
@@ -72,40 +76,34 @@ public static class AuditRecordRenderer
         return line.ToString();
     }
 
-    private static string Csv(IReadOnlyList<(long Index, AuditRecord Record)> records)
+    /// <summary>The CSV line of one record (without line end).</summary>
+    internal static string CsvLine(long index, AuditRecord r)
     {
-        var text = new StringBuilder();
-        text.Append(string.Join(',', CsvHeader)).Append("\r\n");
-        foreach ((long index, AuditRecord r) in records)
-        {
-            IEnumerable<AuditParticipantObject> studies = r.ParticipantObjects.Where(o => o.IdTypeCode.Code == "110180" && o.IdTypeCode.CodeSystemName == AuditCodes.Dcm);
-            AuditSopClass[] sops = r.ParticipantObjects.SelectMany(o => o.SopClasses).ToArray();
-            string[] cells =
-            [
-                index.ToString(CultureInfo.InvariantCulture),
-                r.EventTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                ((int)r.EventId).ToString(CultureInfo.InvariantCulture),
-                AuditCodes.Meaning(r.EventId),
-                ((char)r.Action).ToString(),
-                ((int)r.Outcome).ToString(CultureInfo.InvariantCulture),
-                r.OutcomeDescription ?? string.Empty,
-                string.Join(';', r.ActiveParticipants.Select(p => p.UserId)),
-                string.Join(';', r.ActiveParticipants.SelectMany(p => p.AeTitles)),
-                string.Join(';', r.ActiveParticipants.Select(p => p.NetworkAccessPointId).OfType<string>()),
-                string.Join(';', r.ActiveParticipants.Where(p => p.UserIsRequestor).Select(p => p.UserId)),
-                string.Join(';', r.ParticipantObjects.Where(o => o.IsPatient).Select(o => o.ObjectId)),
-                string.Join(';', studies.Select(o => o.ObjectId)),
-                string.Join(';', sops.Select(s => s.Uid + "=" + s.NumberOfInstances.ToString(CultureInfo.InvariantCulture))),
-                sops.Sum(s => (long)s.NumberOfInstances).ToString(CultureInfo.InvariantCulture),
-                r.Policy?.RuleId ?? string.Empty,
-                r.Policy is null ? string.Empty : r.Policy.Decision == AuditPolicyDecision.Allow ? "allow" : "deny",
-                r.AssociationId ?? string.Empty,
-                r.Source.SourceId,
-            ];
-            text.Append(string.Join(',', cells.Select(CsvCell))).Append("\r\n");
-        }
-
-        return text.ToString();
+        IEnumerable<AuditParticipantObject> studies = r.ParticipantObjects.Where(o => o.IdTypeCode.Code == "110180" && o.IdTypeCode.CodeSystemName == AuditCodes.Dcm);
+        AuditSopClass[] sops = r.ParticipantObjects.SelectMany(o => o.SopClasses).ToArray();
+        string[] cells =
+        [
+            index.ToString(CultureInfo.InvariantCulture),
+            r.EventTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ((int)r.EventId).ToString(CultureInfo.InvariantCulture),
+            AuditCodes.Meaning(r.EventId),
+            ((char)r.Action).ToString(),
+            ((int)r.Outcome).ToString(CultureInfo.InvariantCulture),
+            r.OutcomeDescription ?? string.Empty,
+            string.Join(';', r.ActiveParticipants.Select(p => p.UserId)),
+            string.Join(';', r.ActiveParticipants.SelectMany(p => p.AeTitles)),
+            string.Join(';', r.ActiveParticipants.Select(p => p.NetworkAccessPointId).OfType<string>()),
+            string.Join(';', r.ActiveParticipants.Where(p => p.UserIsRequestor).Select(p => p.UserId)),
+            string.Join(';', r.ParticipantObjects.Where(o => o.IsPatient).Select(o => o.ObjectId)),
+            string.Join(';', studies.Select(o => o.ObjectId)),
+            string.Join(';', sops.Select(s => s.Uid + "=" + s.NumberOfInstances.ToString(CultureInfo.InvariantCulture))),
+            sops.Sum(s => (long)s.NumberOfInstances).ToString(CultureInfo.InvariantCulture),
+            r.Policy?.RuleId ?? string.Empty,
+            r.Policy is null ? string.Empty : r.Policy.Decision == AuditPolicyDecision.Allow ? "allow" : "deny",
+            r.AssociationId ?? string.Empty,
+            r.Source.SourceId,
+        ];
+        return string.Join(',', cells.Select(CsvCell));
     }
 
     // RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe.

@@ -24,27 +24,7 @@ public static class FhirAuditEvents
     public static byte[] RenderBundle(IEnumerable<(long Index, AuditRecord Record)> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("resourceType", "Bundle");
-            w.WriteString("type", "collection");
-            w.WriteStartArray("entry");
-            foreach ((long index, AuditRecord record) in records)
-            {
-                w.WriteStartObject();
-                w.WritePropertyName("resource");
-                WriteAuditEvent(w, index, record);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        stream.WriteByte((byte)'\n');
-        return stream.ToArray();
+        return AuditRecordRenderer.Render(AuditExportFormat.Fhir, records.ToList());
     }
 
     /// <summary>Writes one AuditEvent resource whose id is the record's index.</summary>

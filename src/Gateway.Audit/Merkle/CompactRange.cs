@@ -13,6 +13,7 @@ public sealed class CompactRange
 {
     private readonly List<byte[]> _nodes = [];
     private readonly List<byte[]> _lastPath = [];
+    private bool _lastPathKnown = true;
 
     /// <summary>The number of leaves appended.</summary>
     public long Size { get; private set; }
@@ -67,6 +68,7 @@ public sealed class CompactRange
 
         byte[] current = leafHash.ToArray();
         _lastPath.Clear();
+        _lastPathKnown = true;
         // Each trailing set bit of the old size is a perfect subtree of the same height as `current`: merge them. The
         // merged left subtrees are the new leaf's siblings, bottom up.
         for (long s = Size; (s & 1) == 1; s >>= 1)
@@ -81,18 +83,49 @@ public sealed class CompactRange
         Size++;
     }
 
-    /// <summary>MTH of the leaves appended so far (RFC 9162 2.1.1); SHA-256("") when empty.</summary>
-    public byte[] Root()
+    /// <summary>
+    /// Appends a whole perfect subtree of 2^<paramref name="height"/> leaves by its root (as computed elsewhere, e.g. in
+    /// parallel); the size must be a multiple of 2^height. The last leaf's path is then unknown until the next
+    /// <see cref="Append"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The size is not aligned to the subtree, or the hash is not 32 bytes.</exception>
+    public void AppendSubtree(int height, ReadOnlySpan<byte> root)
     {
-        if (_nodes.Count == 0)
+        if (root.Length != MerkleHasher.HashSize || height is < 0 or > 62 || (Size & ((1L << height) - 1)) != 0)
+        {
+            throw new ArgumentException("a subtree is appended by its 32-byte root at a size aligned to it", nameof(root));
+        }
+
+        byte[] current = root.ToArray();
+        for (long s = Size >> height; (s & 1) == 1; s >>= 1)
+        {
+            byte[] left = _nodes[^1];
+            _nodes.RemoveAt(_nodes.Count - 1);
+            current = MerkleHasher.HashChildren(left, current);
+        }
+
+        _nodes.Add(current);
+        Size += 1L << height;
+        _lastPath.Clear();
+        _lastPathKnown = height == 0 && (Size & 1) == 1;
+    }
+
+    /// <summary>MTH of the leaves appended so far (RFC 9162 2.1.1); SHA-256("") when empty.</summary>
+    public byte[] Root() => RootOf(_nodes);
+
+    /// <summary>The root of a tree given by its frontier nodes, largest subtree first (as <see cref="Nodes"/>).</summary>
+    public static byte[] RootOf(IReadOnlyList<byte[]> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Count == 0)
         {
             return MerkleHasher.EmptyRoot();
         }
 
-        byte[] root = (byte[])_nodes[^1].Clone();
-        for (int i = _nodes.Count - 2; i >= 0; i--)
+        byte[] root = (byte[])nodes[^1].Clone();
+        for (int i = nodes.Count - 2; i >= 0; i--)
         {
-            MerkleHasher.HashChildren(_nodes[i], root, root);
+            MerkleHasher.HashChildren(nodes[i], root, root);
         }
 
         return root;

@@ -52,7 +52,7 @@ public sealed class MerkleTree
     public byte[] Root(long size)
     {
         CheckSize(size);
-        return size == 0 ? MerkleHasher.EmptyRoot() : Subtree(0, size);
+        return size == 0 ? MerkleHasher.EmptyRoot() : MerklePaths.Subtree(Node, 0, size);
     }
 
     /// <summary>The inclusion proof PATH(index, D[0:size]) of RFC 9162 2.1.3.1.</summary>
@@ -61,9 +61,7 @@ public sealed class MerkleTree
         CheckSize(size);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, size);
-        var proof = new List<byte[]>();
-        Path(index, 0, size, proof);
-        return proof;
+        return MerklePaths.Inclusion(Node, index, size);
     }
 
     /// <summary>The consistency proof PROOF(size1, D[0:size2]) of RFC 9162 2.1.4.1 (empty when size1 is 0 or equals size2).</summary>
@@ -72,79 +70,19 @@ public sealed class MerkleTree
         CheckSize(size2);
         ArgumentOutOfRangeException.ThrowIfNegative(size1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size1, size2);
-        var proof = new List<byte[]>();
-        if (size1 > 0 && size1 < size2)
-        {
-            SubProof(size1, 0, size2, true, proof);
-        }
-
-        return proof;
+        return size1 > 0 && size1 < size2 ? MerklePaths.Consistency(Node, size1, size2) : [];
     }
 
-    // PATH(m, D[start:start+n]), RFC 9162 2.1.3.1, with the subtree hashes appended bottom-up.
-    private void Path(long m, long start, long n, List<byte[]> proof)
+    /// <summary>The root of the perfect subtree of leaves [index·2^level, (index+1)·2^level), which must lie within the tree.</summary>
+    internal byte[] Node(int level, long index)
     {
-        if (n == 1)
+        if (level < 0 || level >= _levels.Count || index < 0 || (index + 1) * MerkleHasher.HashSize > _levels[level].Length)
         {
-            return;
+            throw new ArgumentOutOfRangeException(nameof(index), "no such perfect subtree in this tree");
         }
 
-        long k = LargestPowerOfTwoBelow(n);
-        if (m < k)
-        {
-            Path(m, start, k, proof);
-            proof.Add(Subtree(start + k, n - k));
-        }
-        else
-        {
-            Path(m - k, start + k, n - k, proof);
-            proof.Add(Subtree(start, k));
-        }
+        return _levels[level].AsSpan((int)(index * MerkleHasher.HashSize), MerkleHasher.HashSize).ToArray();
     }
-
-    // SUBPROOF(m, D[start:start+n], b), RFC 9162 2.1.4.1.
-    private void SubProof(long m, long start, long n, bool complete, List<byte[]> proof)
-    {
-        if (m == n)
-        {
-            if (!complete)
-            {
-                proof.Add(Subtree(start, n));
-            }
-
-            return;
-        }
-
-        long k = LargestPowerOfTwoBelow(n);
-        if (m <= k)
-        {
-            SubProof(m, start, k, complete, proof);
-            proof.Add(Subtree(start + k, n - k));
-        }
-        else
-        {
-            SubProof(m - k, start + k, n - k, false, proof);
-            proof.Add(Subtree(start, k));
-        }
-    }
-
-    // MTH(D[start:start+n]) for n >= 1, from the stored perfect subtrees.
-    private byte[] Subtree(long start, long n)
-    {
-        if ((n & (n - 1)) == 0 && start % n == 0)
-        {
-            return Node(System.Numerics.BitOperations.Log2((ulong)n), start / n);
-        }
-
-        long k = LargestPowerOfTwoBelow(n);
-        return MerkleHasher.HashChildren(Subtree(start, k), Subtree(start + k, n - k));
-    }
-
-    private byte[] Node(int level, long index) =>
-        _levels[level].AsSpan((int)(index * MerkleHasher.HashSize), MerkleHasher.HashSize).ToArray();
-
-    // The largest power of two strictly smaller than n (n >= 2).
-    private static long LargestPowerOfTwoBelow(long n) => 1L << System.Numerics.BitOperations.Log2((ulong)(n - 1));
 
     private void CheckSize(long size)
     {

@@ -27,6 +27,9 @@ public static class AuditCodes
     /// <summary>(110126, DCM, "Node Authentication").</summary>
     public static AuditCode NodeAuthentication { get; } = new("110126", Dcm, "Node Authentication");
 
+    /// <summary>(110129, DCM, "Security Configuration"): a Security Alert event type (PS3.16 CID 403), e.g. a key rotation.</summary>
+    public static AuditCode SecurityConfiguration { get; } = new("110129", Dcm, "Security Configuration");
+
     /// <summary>(110132, DCM, "Use of Restricted Function").</summary>
     public static AuditCode UseOfRestrictedFunction { get; } = new("110132", Dcm, "Use of Restricted Function");
 

@@ -21,7 +21,10 @@ public sealed class AuditDataKey : IDisposable
     public const int MaxKeys = 512;
 
     private const string FilePrefix = "GATEWAY-AUDIT-DATA-KEY+v1+";
-    private readonly AuditDataKeyEntry[] _keys;
+
+    // Replaced whole (never changed in place) when a rotation adds a key; entries live until the ring is disposed, so an
+    // append that took the previous active key still encrypts with it.
+    private volatile AuditDataKeyEntry[] _keys;
 
     private AuditDataKey(AuditDataKeyEntry[] keys)
     {
@@ -93,6 +96,31 @@ public sealed class AuditDataKey : IDisposable
         byte[] key = new byte[32];
         Active.RecordKey(salt, key);
         return key;
+    }
+
+    /// <summary>
+    /// Takes in the keys that the file at <paramref name="path"/> holds beyond this ring (after <see cref="Rotate"/>): the
+    /// file's last key becomes the active key. The file must still hold every key of the ring, in the same order.
+    /// </summary>
+    /// <exception cref="AuditLogException">The file is unreadable, or does not extend this ring.</exception>
+    internal void Refresh(string path)
+    {
+        AuditDataKey file = Parse(path, SecretFiles.Read(path));
+        AuditDataKeyEntry[] current = _keys;
+        AuditDataKeyEntry[] read = file._keys;
+        bool extends = read.Length >= current.Length && current.Select(k => k.KeyId).SequenceEqual(read.Take(current.Length).Select(k => k.KeyId));
+        if (!extends)
+        {
+            file.Dispose();
+            throw new AuditLogException($"{path} no longer holds the keys this log was opened with; it was replaced, not rotated");
+        }
+
+        foreach (AuditDataKeyEntry duplicate in read.Take(current.Length))
+        {
+            duplicate.Dispose();
+        }
+
+        _keys = [.. current, .. read.Skip(current.Length)];
     }
 
     /// <summary>The key with id <paramref name="keyId"/>, or null when the ring does not hold it.</summary>

@@ -16,6 +16,8 @@ internal sealed class SegmentReader : IDisposable
         _stream = stream;
         FirstIndex = firstIndex;
         Position = SegmentFormat.HeaderSize;
+        // Taken once: the writer may append while this reads, and asking per frame would cost a system call each.
+        Length = stream.Length;
     }
 
     /// <summary>The first index from the header.</summary>
@@ -25,7 +27,7 @@ internal sealed class SegmentReader : IDisposable
     public long Position { get; private set; }
 
     /// <summary>The segment's length when it was opened.</summary>
-    public long Length => _stream.Length;
+    public long Length { get; }
 
     /// <summary>Opens a segment and checks its header; null with the reason when the header is bad.</summary>
     public static SegmentReader? Open(string path, out string? error)
@@ -70,7 +72,7 @@ internal sealed class SegmentReader : IDisposable
     {
         frame = default;
         long start = Position;
-        long remaining = _stream.Length - start;
+        long remaining = Length - start;
         if (remaining == 0)
         {
             return SegmentFrameStatus.End;
@@ -110,7 +112,7 @@ internal sealed class SegmentReader : IDisposable
     {
         leafLength = 0;
         long start = Position;
-        long remaining = _stream.Length - start;
+        long remaining = Length - start;
         if (remaining == 0)
         {
             return SegmentFrameStatus.End;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gateway.Audit.Checkpoints;
 using Gateway.Audit.Merkle;
 using Gateway.Audit.Records;
@@ -7,7 +8,8 @@ namespace Gateway.Audit.Verification;
 
 /// <summary>
 /// Verifies a whole log offline: every segment header, every record's structure, index, leaf hash and hash chain, the
-/// Merkle root at every checkpoint, every checkpoint's signature, and that checkpoints cover every record.
+/// Merkle root at every checkpoint, every checkpoint's signature, that checkpoints cover every record, and that the saved
+/// frontier (which opening the log relies on) is the tree it claims.
 /// </summary>
 /// <remarks>
 /// Needs only the public key. A forger without the signing key can rewrite records and recompute every hash, but not the
@@ -37,12 +39,13 @@ public static class AuditLogVerifier
             }
         }
 
-        List<(int Number, Checkpoint Checkpoint)> checkpoints = ReadCheckpoints(paths, verifier, Add, out int checkpointCount);
-        var bySize = checkpoints.GroupBy(c => c.Checkpoint.Size).ToDictionary(g => g.Key, g => g.ToList());
-        long recordCount = ScanRecords(paths, bySize, options.DataKey, Add);
+        List<(int Number, Checkpoint Checkpoint, long Offset)> checkpoints = ReadCheckpoints(paths, verifier, Add, out int checkpointCount);
+        var bySize = checkpoints.GroupBy(c => c.Checkpoint.Size).ToDictionary(g => g.Key, g => g.Select(c => (c.Number, c.Checkpoint)).ToList());
+        Frontier? frontier = ReadFrontier(paths, checkpoints, Add);
+        long recordCount = ScanRecords(paths, bySize, frontier, options.DataKey, Add);
 
         long lastGood = 0;
-        foreach ((int number, Checkpoint checkpoint) in checkpoints)
+        foreach ((int number, Checkpoint checkpoint, _) in checkpoints)
         {
             if (checkpoint.Size > recordCount)
             {
@@ -74,12 +77,33 @@ public static class AuditLogVerifier
         };
     }
 
-    private static List<(int, Checkpoint)> ReadCheckpoints(AuditLogPaths paths, NoteVerifier verifier, Action<AuditVerificationProblem> add, out int count)
+    private const string FrontierFileName = "checkpoints/frontier";
+
+    // The saved frontier, if there is one, when it claims a checkpoint that verified at the offset it names; else a problem.
+    private static Frontier? ReadFrontier(AuditLogPaths paths, List<(int Number, Checkpoint Checkpoint, long Offset)> checkpoints, Action<AuditVerificationProblem> add)
+    {
+        Frontier? frontier = FrontierFile.Read(paths.Frontier, out _, out string? problem);
+        if (problem is not null)
+        {
+            add(new AuditVerificationProblem(null, null, FrontierFileName, null, problem));
+        }
+
+        if (frontier is not null && !checkpoints.Any(c => c.Offset == frontier.CheckpointOffset && c.Checkpoint.Size == frontier.Size))
+        {
+            add(new AuditVerificationProblem(null, null, FrontierFileName, null,
+                $"the saved frontier names no valid checkpoint of size {frontier.Size} at offset {frontier.CheckpointOffset} (the gateway will not use it)"));
+            return null;
+        }
+
+        return frontier;
+    }
+
+    private static List<(int, Checkpoint, long)> ReadCheckpoints(AuditLogPaths paths, NoteVerifier verifier, Action<AuditVerificationProblem> add, out int count)
     {
         IReadOnlyList<CheckpointStore.StoredNote> notes = CheckpointStore.ReadAll(paths.Checkpoints, out long validLength, out string? tail);
         count = notes.Count;
         string file = Path.GetRelativePath(paths.Root, paths.Checkpoints);
-        var valid = new List<(int, Checkpoint)>();
+        var valid = new List<(int, Checkpoint, long)>();
         Checkpoint? previous = null;
         foreach (CheckpointStore.StoredNote note in notes)
         {
@@ -108,7 +132,7 @@ public static class AuditLogVerifier
             }
 
             previous = checkpoint;
-            valid.Add((note.Ordinal, checkpoint));
+            valid.Add((note.Ordinal, checkpoint, note.Offset));
         }
 
         if (tail is not null)
@@ -119,14 +143,11 @@ public static class AuditLogVerifier
         return valid;
     }
 
-    // Reads every record in order; returns how many were read before the first unreadable one. A producer reads frames in
-    // chunks and hashes them (in parallel) while this thread checks the previous chunk in order: index, chain, roots.
-    private static long ScanRecords(AuditLogPaths paths, Dictionary<long, List<(int Number, Checkpoint Checkpoint)>> bySize, AuditDataKey? key, Action<AuditVerificationProblem> add)
+    // Reads every record in order; returns how many were read before the first unreadable one. One thread reads chunks of
+    // frames, workers check them in parallel (leaf hash, structure, index, chain, contents, and the chunk's own subtrees),
+    // and this thread takes them in order: it joins the subtrees into the tree and compares the roots with the checkpoints.
+    private static long ScanRecords(AuditLogPaths paths, Dictionary<long, List<(int Number, Checkpoint Checkpoint)>> bySize, Frontier? frontier, AuditDataKey? key, Action<AuditVerificationProblem> add)
     {
-        var tree = new CompactRange();
-        byte[] previous = new byte[AuditLeaf.HashSize];
-        long lastMatched = 0;
-        bool rootMismatchReported = false;
         IReadOnlyList<(long FirstIndex, string Path)> segments;
         try
         {
@@ -138,42 +159,91 @@ public static class AuditLogVerifier
             return 0;
         }
 
-        CheckRoot(tree, bySize, ref lastMatched, ref rootMismatchReported, add);
+        long[] sizes = [.. bySize.Keys.Concat(frontier is null ? [] : [frontier.Size]).Where(size => size > 0).Distinct().Order()];
+        var roots = new RootChecks(bySize, add);
+        var tree = new CompactRange();
+        roots.Check(0, tree.Root());
+        int workers = Math.Clamp(Environment.ProcessorCount, 1, 8);
         using var stop = new CancellationTokenSource();
-        using var pool = new System.Collections.Concurrent.BlockingCollection<FrameChunk>(3);
-        using var ready = new System.Collections.Concurrent.BlockingCollection<FrameChunk>(3);
-        for (int i = 0; i < 3; i++)
+        using var pool = new BlockingCollection<FrameChunk>();
+        using var work = new BlockingCollection<FrameChunk>();
+        using var ordered = new BlockingCollection<FrameChunk>();
+        var chunks = new List<FrameChunk>();
+        for (int i = 0; i < workers + 3; i++)
         {
-            pool.Add(new FrameChunk());
+            chunks.Add(new FrameChunk());
+            pool.Add(chunks[^1]);
         }
 
-        Task producer = Task.Run(() => ProduceChunks(paths, segments, pool, ready, stop.Token));
+        var tasks = new List<Task> { Task.Factory.StartNew(() => ReadChunks(segments, pool, work, ordered, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default) };
+        for (int i = 0; i < workers; i++)
+        {
+            tasks.Add(Task.Factory.StartNew(() => CheckChunks(work, sizes, key, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        }
+
         try
         {
-            foreach (FrameChunk chunk in ready.GetConsumingEnumerable())
+            foreach (FrameChunk chunk in ordered.GetConsumingEnumerable(stop.Token))
             {
-                for (int i = 0; i < chunk.Count; i++)
+                chunk.Checked.Wait(stop.Token);
+                if (chunk.Failure is { } failure)
                 {
-                    ReadOnlySpan<byte> hash = chunk.Computed.AsSpan(i * AuditLeaf.HashSize, AuditLeaf.HashSize);
-                    string? problem = CheckRecord(chunk.Leaves.AsSpan(chunk.Starts[i], chunk.Lengths[i]), hash, chunk.Stored.AsSpan(i * AuditLeaf.HashSize, AuditLeaf.HashSize), tree.Size, previous, key);
-                    if (problem is not null)
-                    {
-                        add(new AuditVerificationProblem(tree.Size, null, chunk.File, chunk.Offsets[i], problem));
-                        return tree.Size;
-                    }
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
 
-                    tree.Append(hash);
-                    hash.CopyTo(previous);
-                    CheckRoot(tree, bySize, ref lastMatched, ref rootMismatchReported, add);
+                int good = chunk.FirstBad >= 0 ? chunk.FirstBad : chunk.Count;
+                if (chunk.Aligned)
+                {
+                    // The chunk starts at a multiple of its capacity: its own subtrees are whole nodes of the tree, so the
+                    // tree at a size inside it is the tree so far followed by the chunk's frontier at that size.
+                    foreach ((long size, IReadOnlyList<byte[]> nodes) in chunk.Snapshots)
+                    {
+                        CheckTreeAt(size, [.. tree.Nodes, .. nodes], roots, frontier, add);
+                    }
+                }
+                else
+                {
+                    // An unaligned chunk (after one that ended early) joins the tree record by record.
+                    for (int i = 0; i < good; i++)
+                    {
+                        tree.Append(chunk.Hash(i));
+                        if (Array.BinarySearch(sizes, tree.Size) >= 0)
+                        {
+                            CheckTreeAt(tree.Size, tree.Nodes, roots, frontier, add);
+                        }
+                    }
+                }
+
+                long at = frontier is null ? -1 : frontier.Size - 1 - chunk.FirstIndex;
+                if (frontier is not null && at >= 0 && at < good)
+                {
+                    CheckFrontierRecord(frontier, chunk, (int)at, segments, add);
+                }
+
+                if (chunk.FirstBad >= 0)
+                {
+                    add(new AuditVerificationProblem(chunk.FirstIndex + chunk.FirstBad, null, SegmentFile(paths, segments, chunk.Segments[chunk.FirstBad]), chunk.Offsets[chunk.FirstBad], chunk.BadMessage!));
+                    return chunk.FirstIndex + chunk.FirstBad;
+                }
+
+                if (chunk.Aligned)
+                {
+                    // One hash per subtree instead of one per record.
+                    long remaining = chunk.Count;
+                    foreach (byte[] node in chunk.Nodes)
+                    {
+                        int height = 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)remaining);
+                        tree.AppendSubtree(height, node);
+                        remaining -= 1L << height;
+                    }
                 }
 
                 if (chunk.Problem is not null)
                 {
-                    add(new AuditVerificationProblem(tree.Size, null, chunk.File, chunk.ProblemOffset, chunk.Problem));
+                    add(new AuditVerificationProblem(tree.Size, null, SegmentFile(paths, segments, chunk.ProblemSegment), chunk.ProblemOffset, chunk.Problem));
                     return tree.Size;
                 }
 
-                chunk.Count = 0;
                 pool.Add(chunk);
             }
         }
@@ -182,120 +252,142 @@ public static class AuditLogVerifier
             stop.Cancel();
             try
             {
-                producer.GetAwaiter().GetResult();
+                Task.WaitAll([.. tasks]);
             }
-            catch (OperationCanceledException)
+            catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
             {
                 // Stopped early because a problem was found.
+            }
+
+            foreach (FrameChunk chunk in chunks)
+            {
+                chunk.Checked.Dispose();
             }
         }
 
         return tree.Size;
     }
 
-    private static void ProduceChunks(AuditLogPaths paths, IReadOnlyList<(long FirstIndex, string Path)> segments, System.Collections.Concurrent.BlockingCollection<FrameChunk> pool, System.Collections.Concurrent.BlockingCollection<FrameChunk> ready, CancellationToken stop)
+    private static void CheckTreeAt(long size, IReadOnlyList<byte[]> nodes, RootChecks roots, Frontier? frontier, Action<AuditVerificationProblem> add)
+    {
+        roots.Check(size, CompactRange.RootOf(nodes));
+        if (frontier is not null && size == frontier.Size)
+        {
+            CheckFrontierTree(frontier, nodes, add);
+        }
+    }
+
+    private static string SegmentFile(AuditLogPaths paths, IReadOnlyList<(long FirstIndex, string Path)> segments, int segment) =>
+        segments.Count == 0 ? "segments" : Path.GetRelativePath(paths.Root, segments[Math.Clamp(segment, 0, segments.Count - 1)].Path);
+
+    private static void ReadChunks(IReadOnlyList<(long FirstIndex, string Path)> segments, BlockingCollection<FrameChunk> pool, BlockingCollection<FrameChunk> work, BlockingCollection<FrameChunk> ordered, CancellationToken stop)
     {
         try
         {
-            long produced = 0;
-            foreach ((long first, string path) in segments)
+            using var reader = new ChunkReader(segments);
+            while (true)
             {
-                string file = Path.GetRelativePath(paths.Root, path);
-                if (first != produced)
+                FrameChunk chunk = pool.Take(stop);
+                if (!reader.Fill(chunk))
                 {
-                    Finish(pool.Take(stop), file, null, $"segment starts at record {first}, expected {produced} (a segment was deleted, added or renamed)");
                     return;
                 }
 
-                using SegmentReader? reader = SegmentReader.Open(path, out string? headerError);
-                if (reader is null || reader.FirstIndex != first)
-                {
-                    Finish(pool.Take(stop), file, 0, headerError ?? $"header says the segment starts at {reader?.FirstIndex}");
-                    return;
-                }
-
-                SegmentFrameStatus status = SegmentFrameStatus.Complete;
-                while (status == SegmentFrameStatus.Complete)
-                {
-                    FrameChunk chunk = pool.Take(stop);
-                    chunk.File = file;
-                    int used = 0;
-                    long offset = 0;
-                    while (chunk.Count < FrameChunk.Capacity)
-                    {
-                        offset = reader.Position;
-                        status = reader.NextInto(ref chunk.Leaves, used, out int length, chunk.Stored.AsSpan(chunk.Count * AuditLeaf.HashSize, AuditLeaf.HashSize));
-                        if (status != SegmentFrameStatus.Complete)
-                        {
-                            break;
-                        }
-
-                        chunk.Starts[chunk.Count] = used;
-                        chunk.Lengths[chunk.Count] = length;
-                        chunk.Offsets[chunk.Count] = offset;
-                        used += length;
-                        chunk.Count++;
-                    }
-
-                    produced += chunk.Count;
-                    byte[] leaves = chunk.Leaves;
-                    Parallel.For(0, chunk.Count, i => MerkleHasher.HashLeaf(leaves.AsSpan(chunk.Starts[i], chunk.Lengths[i]), chunk.Computed.AsSpan(i * AuditLeaf.HashSize, AuditLeaf.HashSize)));
-                    if (status is SegmentFrameStatus.Incomplete or SegmentFrameStatus.BadLength)
-                    {
-                        Finish(chunk, file, offset, status == SegmentFrameStatus.Incomplete ? "incomplete record (truncated or torn write)" : "record length out of range");
-                        return;
-                    }
-
-                    ready.Add(chunk, stop);
-                }
+                ordered.Add(chunk, stop);
+                work.Add(chunk, stop);
             }
         }
         finally
         {
-            ready.CompleteAdding();
-        }
-
-        void Finish(FrameChunk chunk, string file, long? offset, string problem)
-        {
-            chunk.File = file;
-            chunk.Problem = problem;
-            chunk.ProblemOffset = offset;
-            ready.Add(chunk, stop);
+            ordered.CompleteAdding();
+            work.CompleteAdding();
         }
     }
 
-    private static void CheckRoot(CompactRange tree, Dictionary<long, List<(int Number, Checkpoint Checkpoint)>> bySize, ref long lastMatched, ref bool reported, Action<AuditVerificationProblem> add)
+    // A worker: hashes each chunk's leaves, checks its records in order up to the first bad one, and builds the chunk's
+    // own frontier, kept at every size the in-order step will compare with a checkpoint. Compiled fully optimized from the
+    // start (here and in the reader): `gatewayctl audit verify` runs these loops once per process, a million times over,
+    // and would otherwise spend its first seconds in unoptimized code.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void CheckChunks(BlockingCollection<FrameChunk> work, long[] sizes, AuditDataKey? key, CancellationToken stop)
     {
-        if (!bySize.TryGetValue(tree.Size, out List<(int Number, Checkpoint Checkpoint)>? due))
+        foreach (FrameChunk chunk in work.GetConsumingEnumerable(stop))
         {
-            return;
-        }
+            try
+            {
+                for (int i = 0; i < chunk.Count; i++)
+                {
+                    // The last byte of the frame's length field (already parsed) becomes the leaf hash's 0x00 prefix.
+                    chunk.Buffer[chunk.LeafStarts[i] - 1] = 0x00;
+                    MerkleHasher.HashPrefixedLeaf(chunk.Buffer.AsSpan(chunk.LeafStarts[i] - 1, chunk.LeafLengths[i] + 1), chunk.Computed.AsSpan(i * MerkleHasher.HashSize, MerkleHasher.HashSize));
+                }
 
-        byte[] root = tree.Root();
-        foreach ((int number, Checkpoint checkpoint) in due)
-        {
-            if (root.AsSpan().SequenceEqual(checkpoint.Root))
-            {
-                lastMatched = Math.Max(lastMatched, tree.Size);
-                continue;
-            }
+                // An unaligned chunk's subtrees would not be nodes of the tree: the in-order step joins it record by record.
+                CompactRange? local = chunk.Aligned ? new CompactRange() : null;
+                int next = Array.BinarySearch(sizes, chunk.FirstIndex + 1);
+                next = next < 0 ? ~next : next;
+                ReadOnlySpan<byte> previous = chunk.PreviousHash;
+                for (int i = 0; i < chunk.Count; i++)
+                {
+                    string? problem = CheckRecord(chunk.Leaf(i), chunk.Hash(i), chunk.Stored(i), chunk.FirstIndex + i, previous, key);
+                    if (problem is not null)
+                    {
+                        chunk.FirstBad = i;
+                        chunk.BadMessage = problem;
+                        break;
+                    }
 
-            // The records are self-consistent (hashes and chain check out) yet differ from what was signed: they were
-            // rewritten. The change lies after the last checkpoint that still matches.
-            if (!reported)
-            {
-                add(new AuditVerificationProblem(lastMatched, number, null, null,
-                    $"Merkle root of the first {tree.Size} records does not match the signed checkpoint: records {lastMatched} to {tree.Size - 1} were altered or replaced"));
-                reported = true;
+                    previous = chunk.Hash(i);
+                    if (local is null)
+                    {
+                        continue;
+                    }
+
+                    local.Append(chunk.Hash(i));
+                    for (; next < sizes.Length && sizes[next] == chunk.FirstIndex + i + 1; next++)
+                    {
+                        chunk.Snapshots.Add((sizes[next], [.. local.Nodes]));
+                    }
+                }
+
+                chunk.Nodes = local is null ? [] : [.. local.Nodes];
             }
-            else
+            catch (Exception ex)
             {
-                add(new AuditVerificationProblem(null, number, null, null, $"Merkle root at size {tree.Size} does not match the signed checkpoint"));
+                chunk.Failure = ex;
+            }
+            finally
+            {
+                chunk.Checked.Set();
             }
         }
     }
 
-    private static string? CheckRecord(ReadOnlySpan<byte> leaf, ReadOnlySpan<byte> computed, ReadOnlySpan<byte> stored, long expectedIndex, byte[] previous, AuditDataKey? key)
+    // The saved frontier (which opening relies on) must be the tree at its size, and name the record at its position.
+    private static void CheckFrontierTree(Frontier frontier, IReadOnlyList<byte[]> nodes, Action<AuditVerificationProblem> add)
+    {
+        bool same = nodes.Count == frontier.Nodes.Count && nodes.Zip(frontier.Nodes).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second))
+            && MerkleProofs.VerifyInclusion(frontier.Size - 1, frontier.Size, frontier.LastLeafHash, frontier.LastLeafProof, CompactRange.RootOf(nodes));
+        if (!same)
+        {
+            add(new AuditVerificationProblem(null, null, FrontierFileName, null,
+                $"the saved frontier at size {frontier.Size} is not the tree of the first {frontier.Size} records (the gateway will not use it)"));
+        }
+    }
+
+    private static void CheckFrontierRecord(Frontier frontier, FrameChunk chunk, int at, IReadOnlyList<(long FirstIndex, string Path)> segments, Action<AuditVerificationProblem> add)
+    {
+        bool same = segments[chunk.Segments[at]].FirstIndex == frontier.SegmentFirstIndex && chunk.Offsets[at] == frontier.RecordOffset
+            && SegmentFormat.FrameOverhead + chunk.LeafLengths[at] == frontier.RecordLength && chunk.Hash(at).SequenceEqual(frontier.LastLeafHash);
+        if (!same)
+        {
+            add(new AuditVerificationProblem(frontier.Size - 1, null, FrontierFileName, null,
+                $"the saved frontier does not point at record {frontier.Size - 1} and its leaf hash (the gateway will not use it)"));
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static string? CheckRecord(ReadOnlySpan<byte> leaf, ReadOnlySpan<byte> computed, ReadOnlySpan<byte> stored, long expectedIndex, ReadOnlySpan<byte> previous, AuditDataKey? key)
     {
         if (!computed.SequenceEqual(stored))
         {

@@ -41,6 +41,45 @@ internal sealed class AuditCommandOptions
 
     public Option<string?> Outcome { get; } = new("--outcome") { Description = "Only this outcome: 0, 4, 8 or 12." };
 
+    public Option<string?> SigningKey { get; } = new("--signing-key") { Description = "The signing key file (default DIR/keys/signing.key)." };
+
+    public Option<string?> Operator { get; } = new("--operator") { Description = "Who runs the command (recorded as the requestor; default the login name)." };
+
+    /// <summary>The options of a command that appends to the log: it opens the log as its writer.</summary>
+    public void AddWriter(Command command)
+    {
+        command.Options.Add(SigningKey);
+        command.Options.Add(Operator);
+    }
+
+    /// <summary>Opens the existing log as its writer (fails while the gateway holds it).</summary>
+    public async Task<AuditLog> OpenWriterAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        string dir = Dir(result);
+        var paths = new AuditLogPaths(dir);
+        if (!System.IO.Directory.Exists(paths.Root) || !File.Exists(paths.PublicKey))
+        {
+            throw new CliInputException($"no audit log at {paths.Root}");
+        }
+
+        var options = new AuditLogOptions
+        {
+            Directory = dir,
+            Origin = Verifier(result).Name,
+            SigningKeyFile = result.GetValue(SigningKey),
+            DataKeyFile = result.GetValue(KeyFile),
+            CreateIfMissing = false,
+        };
+        return await AuditLog.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The person running the command, as the requestor of the record it appends.</summary>
+    public AuditActiveParticipant Requestor(ParseResult result) =>
+        new() { UserId = result.GetValue(Operator) ?? Environment.UserName, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationLauncherRole] };
+
+    /// <summary>The audit source of the records the tool appends.</summary>
+    public static AuditSource Source => new() { SourceId = "gatewayctl@" + Environment.MachineName };
+
     public void AddLocation(Command command, bool keyFile, bool publicKey)
     {
         command.Options.Add(Directory);

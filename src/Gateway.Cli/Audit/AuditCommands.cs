@@ -10,8 +10,8 @@ using Gateway.Audit.Verification;
 namespace Gateway.Cli.Audit;
 
 /// <summary>
-/// <c>gatewayctl audit verify|search|export|verify-export|prove|public-key</c>: the compliance officer's view of the
-/// tamper-evident audit log. Every command works on the files, offline.
+/// <c>gatewayctl audit verify|search|export|verify-export|prove|public-key|rotate-key</c>: the compliance officer's view
+/// of the tamper-evident audit log. Every command works on the files, offline.
 /// </summary>
 /// <remarks>
 /// Defaults: <c>--dir</c> is /var/lib/gateway/audit; <c>--key-file</c> is DIR/keys/data.key; <c>--public-key</c> is
@@ -31,6 +31,7 @@ internal static class AuditCommands
         audit.Subcommands.Add(CreateVerifyExport(stdout, stderr));
         audit.Subcommands.Add(CreateProve(stdout, stderr));
         audit.Subcommands.Add(CreatePublicKey(stdout, stderr));
+        audit.Subcommands.Add(AuditRotateKeyCommand.Create(stdout, stderr));
         return audit;
     }
 

@@ -28,40 +28,20 @@ internal static class AuditExportCommand
             DefaultValueFactory = _ => "jsonl",
         };
         format.AcceptOnlyFromAmong("jsonl", "csv", "atna-xml", "fhir");
-        var signingKey = new Option<string?>("--signing-key") { Description = "The signing key file (default DIR/keys/signing.key)." };
-        var operatorName = new Option<string?>("--operator") { Description = "Who exports (recorded as the requestor; default the login name)." };
         var command = new Command("export", "Export matching records as a verifiable bundle: records, signed checkpoint, inclusion proofs, public key, README.")
         {
             output,
             format,
-            signingKey,
-            operatorName,
         };
         options.AddLocation(command, keyFile: true, publicKey: false);
+        options.AddWriter(command);
         options.AddFilters(command);
         command.SetAction((result, ct) => AuditCommands.RunGuardedAsync(stderr, async () =>
         {
             AuditFilter filter = options.Filter(result);
             _ = AuditRecordRenderer.TryParseFormat(result.GetValue(format)!, out AuditExportFormat exportFormat);
-            string dir = options.Dir(result);
-            var paths = new AuditLogPaths(dir);
-            if (!Directory.Exists(paths.Root) || !File.Exists(paths.PublicKey))
-            {
-                throw new CliInputException($"no audit log at {paths.Root}");
-            }
-
-            string origin = options.Verifier(result).Name;
-            var logOptions = new AuditLogOptions
-            {
-                Directory = dir,
-                Origin = origin,
-                SigningKeyFile = result.GetValue(signingKey),
-                DataKeyFile = result.GetValue(options.KeyFile),
-                CreateIfMissing = false,
-            };
-            string who = result.GetValue(operatorName) ?? Environment.UserName;
             AuditExportResult exported;
-            AuditLog log = await AuditLog.OpenAsync(logOptions, cancellationToken: ct).ConfigureAwait(false);
+            AuditLog log = await options.OpenWriterAsync(result, ct).ConfigureAwait(false);
             await using (log.ConfigureAwait(false))
             {
                 exported = await AuditExporter.ExportAsync(log, new AuditExportRequest
@@ -69,8 +49,8 @@ internal static class AuditExportCommand
                     Filter = filter,
                     Format = exportFormat,
                     OutputPath = result.GetValue(output)!,
-                    Requestor = new AuditActiveParticipant { UserId = who, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationLauncherRole] },
-                    Source = new AuditSource { SourceId = "gatewayctl@" + Environment.MachineName },
+                    Requestor = options.Requestor(result),
+                    Source = AuditCommandOptions.Source,
                 }, ct).ConfigureAwait(false);
             }
 

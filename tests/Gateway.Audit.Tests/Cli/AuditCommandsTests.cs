@@ -138,6 +138,37 @@ public sealed class AuditCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RotateKey_NewKeyForNewRecords_AuditedAndTheLogStillVerifies()
+    {
+        (int code, string output, string error) = await RunAsync("audit", "rotate-key", "--dir", Log, "--operator", "officer");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("new records are encrypted with data key", output, StringComparison.Ordinal);
+        Assert.Contains("holds 2 key(s)", output, StringComparison.Ordinal);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(new AuditLogPaths(Log).DataKey)).Count(l => l.Length > 0));
+        (code, output, _) = await RunAsync("audit", "search", "--dir", Log, "--event", "SecurityAlert", "--user", "officer", "--format", "jsonl");
+        Assert.Equal(0, code);
+        Assert.Contains("110129", output, StringComparison.Ordinal);
+        (code, output, error) = await RunAsync("audit", "verify", "--dir", Log, "--decrypt");
+        Assert.True(code == 0, output + error);
+    }
+
+    [Fact]
+    public async Task RotateKey_WhileTheLogIsOpenByAWriter_ExitsTwo()
+    {
+        AuditLog log = AuditLog.Open(TestLogs.Options(Log));
+        await using (log)
+        {
+            (int code, _, string error) = await RunAsync("audit", "rotate-key", "--dir", Log);
+
+            Assert.Equal(2, code);
+            Assert.Contains("in use by another writer", error, StringComparison.Ordinal);
+        }
+
+        Assert.Single(await File.ReadAllLinesAsync(new AuditLogPaths(Log).DataKey), l => l.Length > 0);
+    }
+
+    [Fact]
     public async Task PublicKey_PrintsTheVerifierKey()
     {
         (int code, string output, _) = await RunAsync("audit", "public-key", "--dir", Log);

@@ -43,6 +43,21 @@ public sealed class ExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_OfALogOverSeveralProofBlocks_VerifiesEveryRecord()
+    {
+        // 700 more records: the log spans three blocks of 256 leaves, the last one partial, and the filter picks from each.
+        await TestLogs.CreateAsync(LogDir, 700, checkpointEvery: 97);
+        string bundle = _dir.Combine("many");
+        AuditExportResult result = await ExportAsync(bundle, AuditExportFormat.Jsonl, new AuditFilter { PatientId = "PID-2" });
+
+        AuditBundleReport report = AuditBundleVerifier.Verify(bundle, TrustedKey());
+
+        Assert.True(result.RecordCount > 150, result.RecordCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+        Assert.Equal(result.RecordCount, report.VerifiedRecords);
+    }
+
+    [Fact]
     public async Task Export_IsItselfAudited_AsAuditLogUsed()
     {
         AuditExportResult result = await ExportAsync(_dir.Combine("bundle"), AuditExportFormat.Jsonl, new AuditFilter { PatientId = "PID-2" });
