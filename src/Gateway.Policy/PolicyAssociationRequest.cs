@@ -19,4 +19,13 @@ public readonly record struct PolicyAssociationRequest
 
     /// <summary>When the request arrived.</summary>
     public DateTimeOffset At { get; init; }
+
+    /// <summary>The verified user of the association's user identity (PS3.7 D.3.3.7), or null.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>The verified client of the association's user identity, or null.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>Roles the identity's token carried.</summary>
+    public IReadOnlyList<string>? Roles { get; init; }
 }

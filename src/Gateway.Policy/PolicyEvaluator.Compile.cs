@@ -70,7 +70,9 @@ public sealed partial class PolicyEvaluator
                 destinations,
                 flow.TimeWindows,
                 flow.RateLimit,
-                flow.MaxObjectSize);
+                flow.MaxObjectSize,
+                flow.RequireIdentity,
+                flow.IdentityRoles.Count == 0 ? null : flow.IdentityRoles.ToFrozenSet(StringComparer.Ordinal));
             foreach (PeerDefinition source in model.SourcePeers(flow))
             {
                 if (!rules.TryGetValue((source.Name, serviceIndex), out var list))

@@ -78,10 +78,19 @@ public sealed partial class PolicyEvaluator
         }
 
         var clock = new LocalClock(request.At, _timeZone);
+        IReadOnlySet<string>? identityRoles = null;
+        PolicyReason refusal = PolicyReason.OutsideTimeWindow;
         for (int i = 0; i < rules.Length; i++)
         {
             if (!rules[i].HasWindows || rules[i].InWindow(clock.Now))
             {
+                PolicyReason identityCheck = CheckIdentity(rules[i], request.UserId, request.ClientId, request.Roles, ref identityRoles);
+                if (identityCheck != PolicyReason.Allowed)
+                {
+                    refusal = identityCheck;
+                    continue;
+                }
+
                 return new PolicyAssociationDecision
                 {
                     Decision = Finish(new PolicyDecision
@@ -100,7 +109,7 @@ public sealed partial class PolicyEvaluator
 
         return new PolicyAssociationDecision
         {
-            Decision = Finish(Deny(PolicyReason.OutsideTimeWindow, DefaultDeny) with { NearestRule = rules[0].Id, Principal = peer.Name, Service = service.Name }),
+            Decision = Finish(Deny(refusal, DefaultDeny) with { NearestRule = rules[0].Id, Principal = peer.Name, Service = service.Name }),
             AbstractSyntaxes = syntaxes,
         };
     }
@@ -121,6 +130,40 @@ public sealed partial class PolicyEvaluator
 
         PolicyDecision decision = FirstAllowing(peer.RulesByService[service.Index], request, out _);
         return decision with { Principal = peer.Name, Service = service.Name };
+    }
+
+    // The identity check of a rule that asks for one (most do not, and cost nothing). The roles are worked out once per
+    // request, on first need.
+    private PolicyReason CheckIdentity(CompiledRule rule, string? userId, string? clientId, IReadOnlyList<string>? tokenRoles, ref IReadOnlySet<string>? roles)
+    {
+        if (!rule.RequiresIdentity)
+        {
+            return PolicyReason.Allowed;
+        }
+
+        roles ??= IdentityRoles(userId, clientId, tokenRoles);
+        return rule.CheckIdentity(roles is not null, roles ?? FrozenSet<string>.Empty);
+    }
+
+    // A DIMSE association's verified identity: known to the policy as a user or client, with the roles bound to it there
+    // and those its token carried; null when there is none. An identity the policy does not know counts as none.
+    private HashSet<string>? IdentityRoles(string? userId, string? clientId, IReadOnlyList<string>? tokenRoles)
+    {
+        var roles = new HashSet<string>(tokenRoles ?? [], StringComparer.Ordinal);
+        bool identified = false;
+        if (userId is not null && _usersById.TryGetValue(userId, out int[]? userRoles))
+        {
+            identified = true;
+            roles.UnionWith(userRoles.Select(r => _roles[r].Name));
+        }
+
+        if (clientId is not null && _clientsById.TryGetValue(clientId, out CompiledClient? client))
+        {
+            identified = true;
+            roles.UnionWith(client.Roles.Select(r => _roles[r].Name));
+        }
+
+        return identified ? roles : null;
     }
 
     // Recognises a peer only when AE title, address and certificate all match. A known AE title whose bindings fail is a
@@ -193,6 +236,7 @@ public sealed partial class PolicyEvaluator
     // The first rule in policy order that allows the request; otherwise a default denial naming the rule that came closest.
     private PolicyDecision FirstAllowing(CompiledRule[] rules, in PolicyRequest request, out CompiledRule? allowing)
     {
+        IReadOnlySet<string>? identityRoles = null;
         allowing = null;
         if (rules.Length == 0)
         {
@@ -206,6 +250,11 @@ public sealed partial class PolicyEvaluator
         for (int i = 0; i < rules.Length; i++)
         {
             PolicyReason reason = rules[i].Check(request, ref clock);
+            if (reason == PolicyReason.Allowed)
+            {
+                reason = CheckIdentity(rules[i], request.UserId, request.ClientId, request.Roles, ref identityRoles);
+            }
+
             if (reason == PolicyReason.Allowed)
             {
                 allowing = rules[i];

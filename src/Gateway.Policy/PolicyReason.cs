@@ -53,4 +53,10 @@ public enum PolicyReason : byte
 
     /// <summary><c>client-not-allowed</c>: the user may do this, but the client application acting for them may not.</summary>
     ClientNotAllowed,
+
+    /// <summary>The flow requires a verified user identity on the association and there is none.</summary>
+    IdentityRequired,
+
+    /// <summary>The association's identity holds none of the roles the flow requires.</summary>
+    IdentityRoleNotAllowed,
 }

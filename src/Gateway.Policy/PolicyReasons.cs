@@ -23,6 +23,8 @@ public static class PolicyReasons
         PolicyReason.OutsideTimeWindow => "outside-time-window",
         PolicyReason.ObjectTooLarge => "object-too-large",
         PolicyReason.ClientNotAllowed => "client-not-allowed",
+        PolicyReason.IdentityRequired => "identity-required",
+        PolicyReason.IdentityRoleNotAllowed => "identity-role-not-allowed",
         _ => "unknown",
     };
 

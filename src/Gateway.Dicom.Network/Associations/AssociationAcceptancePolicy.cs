@@ -46,6 +46,14 @@ public sealed record AssociationAcceptancePolicy
     /// </summary>
     public Func<UserIdentityRequest, byte[]?>? IdentityValidator { get; init; }
 
+    /// <summary>
+    /// Verifies a user identity (PS3.7 D.3.3.7) before the association is negotiated, asynchronously (a token's keys,
+    /// an account's password hash): the identity, which <see cref="Authorize"/> then sees and the association keeps in
+    /// <see cref="DicomAssociation.Identity"/>; or null to reject the association (permanent, service-user, no reason
+    /// given). Takes precedence over <see cref="IdentityValidator"/>. Requests without an identity are not passed here.
+    /// </summary>
+    public Func<UserIdentityRequest, AssociationAuthorizationContext, CancellationToken, ValueTask<AssociationIdentity?>>? Authenticate { get; init; }
+
     /// <summary>The uncompressed syntaxes first (explicit LE preferred), then every known encapsulated syntax.</summary>
     public static IReadOnlyList<DicomTransferSyntax> DefaultStorageTransferSyntaxes() =>
     [

@@ -8,7 +8,11 @@ namespace Gateway.Dicom.Network.Associations;
 /// <param name="Request">The A-ASSOCIATE-RQ.</param>
 /// <param name="RemoteEndPoint">The peer's address and port.</param>
 /// <param name="Certificate">The certificate the peer presented on a TLS connection (already validated), or null.</param>
-public sealed record AssociationAuthorizationContext(AssociateRequestPdu Request, EndPoint? RemoteEndPoint, X509Certificate? Certificate);
+public sealed record AssociationAuthorizationContext(AssociateRequestPdu Request, EndPoint? RemoteEndPoint, X509Certificate? Certificate)
+{
+    /// <summary>The user identity <see cref="AssociationAcceptancePolicy.Authenticate"/> verified, or null when none was sent or checked.</summary>
+    public AssociationIdentity? Identity { get; init; }
+}
 
 /// <summary>
 /// The answer of <see cref="AssociationAcceptancePolicy.Authorize"/>: reject the association, or accept it with only

@@ -143,8 +143,17 @@ public sealed partial class DicomAssociation
             }
 
             X509Certificate? certificate = (stream as SslStream)?.RemoteCertificate;
-            (AssociateRejectPdu? reject, AssociateAcceptPdu? ac, IReadOnlyList<NegotiatedPresentationContext> contexts, object? authorization) =
-                Negotiate(rq, policy, options, remoteEndPoint, certificate);
+            AssociationIdentity? identity = null;
+            bool unauthenticated = false;
+            if (rq.UserInformation.UserIdentity is { } presented && policy.Authenticate is { } authenticate)
+            {
+                identity = await authenticate(presented, new AssociationAuthorizationContext(rq, remoteEndPoint, certificate), cancellationToken).ConfigureAwait(false);
+                unauthenticated = identity is null;
+            }
+
+            (AssociateRejectPdu? reject, AssociateAcceptPdu? ac, IReadOnlyList<NegotiatedPresentationContext> contexts, object? authorization) = unauthenticated
+                ? (AssociateRejectPdu.NoReasonGiven(), null, [], null)
+                : Negotiate(rq, policy, options, remoteEndPoint, certificate, identity);
             if (reject is not null)
             {
                 LogRejected(log, rq.CallingAE, rq.CalledAE, remoteEndPoint, reject.Describe());
@@ -157,6 +166,7 @@ public sealed partial class DicomAssociation
             var association = new DicomAssociation(stream, channel, false, rq, ac!, contexts, options, handler, remoteEndPoint, certificate, logger)
             {
                 Authorization = authorization,
+                Identity = identity,
             };
             LogEstablished(log, association.Id, rq.CallingAE, rq.CalledAE, contexts.Count(c => c.IsAccepted), contexts.Count);
             association.StartReceiving();
@@ -188,7 +198,8 @@ public sealed partial class DicomAssociation
         AssociationAcceptancePolicy policy,
         AssociationOptions options,
         EndPoint? remoteEndPoint,
-        X509Certificate? certificate = null)
+        X509Certificate? certificate = null,
+        AssociationIdentity? identity = null)
     {
         if ((rq.ProtocolVersion & 1) == 0)
         {
@@ -215,22 +226,29 @@ public sealed partial class DicomAssociation
             return (screened, null, [], null);
         }
 
-        AssociationAuthorization? authorization = policy.Authorize?.Invoke(new AssociationAuthorizationContext(rq, remoteEndPoint, certificate));
+        AssociationAuthorization? authorization = policy.Authorize?.Invoke(new AssociationAuthorizationContext(rq, remoteEndPoint, certificate) { Identity = identity });
         if (authorization?.Reject is { } refused)
         {
             return (refused, null, [], null);
         }
 
         ReadOnlyMemory<byte>? identityResponse = null;
-        if (rq.UserInformation.UserIdentity is { } identity && policy.IdentityValidator is { } validate)
+        if (identity is not null)
         {
-            byte[]? response = validate(identity);
+            if (rq.UserInformation.UserIdentity!.PositiveResponseRequested)
+            {
+                identityResponse = identity.ServerResponse;
+            }
+        }
+        else if (rq.UserInformation.UserIdentity is { } presented && policy.IdentityValidator is { } validate)
+        {
+            byte[]? response = validate(presented);
             if (response is null)
             {
                 return (AssociateRejectPdu.NoReasonGiven(), null, [], null);
             }
 
-            if (identity.PositiveResponseRequested)
+            if (presented.PositiveResponseRequested)
             {
                 identityResponse = response;
             }

@@ -108,6 +108,9 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     /// <summary>What <see cref="AssociationAcceptancePolicy.Authorize"/> attached to this association (acceptor side), or null.</summary>
     public object? Authorization { get; private init; }
 
+    /// <summary>The user identity the acceptor verified (<see cref="AssociationAcceptancePolicy.Authenticate"/>), or null.</summary>
+    public AssociationIdentity? Identity { get; private init; }
+
     /// <summary>The options in force.</summary>
     public AssociationOptions Options { get; }
 

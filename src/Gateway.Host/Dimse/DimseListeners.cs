@@ -20,7 +20,8 @@ public sealed partial class DimseListeners(
     RetrieveRelay retrieve,
     Policy.GatewayPolicy policy,
     ILoggerFactory loggers,
-    IStoreService? store = null) : IHostedService, IAsyncDisposable
+    IStoreService? store = null,
+    Gateway.Identity.Validation.DimseIdentityValidator? identities = null) : IHostedService, IAsyncDisposable
 {
     private static readonly IReadOnlyList<DicomTransferSyntax> CommandSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
     private readonly List<(string Leg, DicomServer Server)> _servers = [];
@@ -57,7 +58,12 @@ public sealed partial class DimseListeners(
     {
         GatewayOptions gateway = options.Value;
         // Which called AE titles, calling peers and abstract syntaxes are accepted is the policy's decision.
-        AssociationAcceptancePolicy acceptance = AcceptancePolicy(gateway.AETitle) with { RequireCalledAE = false, Authorize = policy.Authorize };
+        AssociationAcceptancePolicy acceptance = AcceptancePolicy(gateway.AETitle) with
+        {
+            RequireCalledAE = false,
+            Authorize = policy.Authorize,
+            Authenticate = identities is null ? null : AuthenticateAsync,
+        };
         foreach ((string leg, DimseListenerOptions listener) in new[] { ("vlan", gateway.Vlan), ("clinical", gateway.Clinical) })
         {
             if (!listener.Enabled)
@@ -112,4 +118,34 @@ public sealed partial class DimseListeners(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "DIMSE {Leg} leg listening on {EndPoint} ({Kind})")]
     private static partial void LogListening(ILogger logger, string leg, IPEndPoint endPoint, string kind);
+
+    // A user identity in an A-ASSOCIATE-RQ (PS3.7 D.3.3.7): a JWT or a username and passcode, validated like the HTTPS
+    // endpoint's credentials and audited as a login. One that does not validate rejects the association; none at all
+    // is for the policy to judge (a flow may require one).
+    private async ValueTask<AssociationIdentity?> AuthenticateAsync(Gateway.Dicom.Network.Pdus.UserIdentityRequest request, AssociationAuthorizationContext context, CancellationToken cancellationToken)
+    {
+        var where = new Gateway.Identity.Validation.DimseIdentityContext((context.RemoteEndPoint as IPEndPoint)?.Address.ToString(), context.Request.CallingAE, null);
+        try
+        {
+            Gateway.Identity.Validation.IdentityResult result = await identities!.ValidateAsync(request, where, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                LogIdentityRefused(_logger, context.Request.CallingAE, context.RemoteEndPoint?.ToString(), result.Failure.ToString());
+                return null;
+            }
+
+            return new AssociationIdentity(result, ReadOnlyMemory<byte>.Empty);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogIdentityFailed(_logger, ex, context.Request.CallingAE);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Association from {CallingAE} at {Remote} rejected: its user identity did not validate ({Failure})")]
+    private static partial void LogIdentityRefused(ILogger logger, string callingAE, string? remote, string failure);
+
+    [LoggerMessage(EventId = 2121, Level = LogLevel.Error, Message = "Association from {CallingAE} rejected: its user identity could not be checked")]
+    private static partial void LogIdentityFailed(ILogger logger, Exception exception, string callingAE);
 }

@@ -94,6 +94,9 @@ public sealed partial class GatewayPolicy : IDisposable
             RemoteAddress = (context.RemoteEndPoint as IPEndPoint)?.Address,
             Certificate = context.Certificate is X509Certificate2 certificate ? PolicyCertificate.FromCertificate(certificate) : null,
             At = _time.GetUtcNow(),
+            UserId = IdentityOf(context.Identity)?.PolicyUserId,
+            ClientId = IdentityOf(context.Identity)?.ClientId,
+            Roles = IdentityOf(context.Identity)?.Roles,
         };
         PolicyAssociationDecision decision = _store.Current!.Evaluator.EvaluateAssociation(request);
         Record(decision.Decision, "association", context.Request.CallingAE, context.Request.CalledAE, context.RemoteEndPoint);
@@ -134,6 +137,9 @@ public sealed partial class GatewayPolicy : IDisposable
             MoveDestination = moveDestination,
             ObjectSize = objectSize,
             At = _time.GetUtcNow(),
+            UserId = IdentityOf(association.Identity)?.PolicyUserId,
+            ClientId = IdentityOf(association.Identity)?.ClientId,
+            Roles = IdentityOf(association.Identity)?.Roles,
         };
         PolicyDecision decision = Evaluate(request, association.RemoteEndPoint);
         if (!decision.IsAllowed)
@@ -179,6 +185,10 @@ public sealed partial class GatewayPolicy : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _reloadSignal?.Dispose();
+
+    // The verified DIMSE user identity of an association (DimseListeners), or null.
+    private static Gateway.Identity.Validation.IdentityResult? IdentityOf(AssociationIdentity? identity) =>
+        identity?.Principal as Gateway.Identity.Validation.IdentityResult;
 
     private void Record(PolicyDecision decision, string what, string callingAE, string calledAE, EndPoint? remote)
     {

@@ -20,6 +20,8 @@ internal sealed class CompiledRule
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _destinations;
     private readonly TimeWindow[] _windows;
     private readonly long _maxObjectSize;
+    private readonly bool _requireIdentity;
+    private readonly FrozenSet<string> _identityRoles;
 
     public CompiledRule(
         string id,
@@ -28,7 +30,9 @@ internal sealed class CompiledRule
         FrozenSet<string>? moveDestinationAETitles,
         IEnumerable<TimeWindow> windows,
         PolicyRateLimit rateLimit,
-        long? maxObjectSize)
+        long? maxObjectSize,
+        bool requireIdentity = false,
+        FrozenSet<string>? identityRoles = null)
     {
         Id = id;
         foreach (PolicyOperation op in operations)
@@ -44,6 +48,8 @@ internal sealed class CompiledRule
         _windows = [.. windows];
         RateLimit = rateLimit;
         _maxObjectSize = maxObjectSize ?? long.MaxValue;
+        _identityRoles = identityRoles ?? FrozenSet<string>.Empty;
+        _requireIdentity = requireIdentity || _identityRoles.Count > 0;
     }
 
     /// <summary><c>flow:NAME</c> or <c>role:ROLE/GRANT</c>.</summary>
@@ -65,8 +71,31 @@ internal sealed class CompiledRule
         PolicyReason.MoveDestinationNotAllowed => 3,
         PolicyReason.OutsideTimeWindow => 4,
         PolicyReason.ObjectTooLarge => 5,
+        PolicyReason.IdentityRequired or PolicyReason.IdentityRoleNotAllowed => 6,
         _ => 0,
     };
+
+    /// <summary>True when the rule asks for a verified user identity on the association.</summary>
+    public bool RequiresIdentity => _requireIdentity;
+
+    /// <summary>
+    /// Checks the association's identity against the rule: none needed, or one present (<paramref name="identified"/>)
+    /// holding one of the rule's roles when it names any.
+    /// </summary>
+    public PolicyReason CheckIdentity(bool identified, IReadOnlySet<string> roles)
+    {
+        if (!_requireIdentity)
+        {
+            return PolicyReason.Allowed;
+        }
+
+        if (!identified)
+        {
+            return PolicyReason.IdentityRequired;
+        }
+
+        return _identityRoles.Count == 0 || _identityRoles.Overlaps(roles) ? PolicyReason.Allowed : PolicyReason.IdentityRoleNotAllowed;
+    }
 
     /// <summary>Checks a request in order: operation, SOP class, move destination, time window, size.</summary>
     public PolicyReason Check(in PolicyRequest request, ref LocalClock clock)

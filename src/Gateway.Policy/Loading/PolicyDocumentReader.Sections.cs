@@ -232,6 +232,8 @@ internal sealed partial class PolicyDocumentReader
         }
 
         long? size = Size(reader, what);
+        List<string> identityRoles = Names(reader, "identity-roles", required: false, what);
+        bool requireIdentity = (reader.Bool("require-identity", required: false) ?? false) || identityRoles.Count > 0;
         if (name is not null)
         {
             Flows.Add(new FlowDefinition
@@ -245,6 +247,8 @@ internal sealed partial class PolicyDocumentReader
                 TimeWindows = windows,
                 RateLimit = rate,
                 MaxObjectSize = size,
+                RequireIdentity = requireIdentity,
+                IdentityRoles = identityRoles,
                 Description = reader.Scalar("description", required: false)?.Value,
                 Location = node.Location,
             });

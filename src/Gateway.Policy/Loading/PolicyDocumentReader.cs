@@ -15,7 +15,7 @@ internal sealed partial class PolicyDocumentReader(List<PolicyDiagnostic> diagno
     internal static readonly string[] ServiceKeys = ["name", "kind", "ae-title", "upstream", "origin", "description"];
     internal static readonly string[] UpstreamKeys = ["ae-title", "host", "port", "tls"];
     internal static readonly string[] SetKeys = ["name", "members", "description"];
-    internal static readonly string[] FlowKeys = ["name", "from", "to", "operations", "sop-classes", "move-destinations", "time-windows", "rate-limit", "max-object-size", "description"];
+    internal static readonly string[] FlowKeys = ["name", "from", "to", "operations", "sop-classes", "move-destinations", "time-windows", "rate-limit", "max-object-size", "require-identity", "identity-roles", "description"];
     internal static readonly string[] WindowKeys = ["days", "from", "to"];
     internal static readonly string[] FlowRateKeys = ["associations-per-minute", "instances-per-minute"];
     internal static readonly string[] RoleKeys = ["name", "token-claim", "grants", "description"];

@@ -47,6 +47,10 @@ internal static class PolicyModelValidator
 
         ValidatePeers(model, zones, d);
         ValidateFlows(model, zones, peers, services, resolver, d);
+        foreach (FlowDefinition flow in model.Flows)
+        {
+            RequireRoles(flow.IdentityRoles, roles, $"flow '{flow.Name}' identity-roles", flow.Location, d);
+        }
         ValidateRoles(model, services, resolver, d);
 
         foreach (ClientDefinition client in model.Clients)

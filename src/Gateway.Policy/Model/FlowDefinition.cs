@@ -33,6 +33,15 @@ public sealed record FlowDefinition
     /// <summary>The largest object in bytes, or null for no limit.</summary>
     public long? MaxObjectSize { get; init; }
 
+    /// <summary>
+    /// The association must carry a verified user identity (PS3.7 D.3.3.7: a JWT, or a username and passcode) of a user
+    /// or client the gateway knows; true whenever <see cref="IdentityRoles"/> is not empty.
+    /// </summary>
+    public bool RequireIdentity { get; init; }
+
+    /// <summary>Roles one of which the identity must hold (bound in the policy or carried in its token); empty: any identity.</summary>
+    public IReadOnlyList<string> IdentityRoles { get; init; } = [];
+
     /// <summary>Free text for reviewers.</summary>
     public string? Description { get; init; }
 

@@ -86,8 +86,8 @@ public sealed class GatewayDicomWebTests : IDisposable
         await using (gateway)
         {
             using var https = new GatewayHttps(gateway);
-            string uploader = await TokenAsync(https.Http, "upload-app", await AddClientAsync(data, gateway, "upload-app"));
-            string viewer = await TokenAsync(https.Http, "viewer-app", await AddClientAsync(data, gateway, "viewer-app"));
+            string uploader = await GatewayTokens.TokenAsync(https.Http, "upload-app", await GatewayTokens.AddClientAsync(data, gateway, "upload-app"));
+            string viewer = await GatewayTokens.TokenAsync(https.Http, "viewer-app", await GatewayTokens.AddClientAsync(data, gateway, "viewer-app"));
 
             // Two instances and a part that is not DICOM: 202, two stored with retrieve URLs on the gateway, one failed (C000).
             using (HttpResponseMessage mixed = await https.Http.SendAsync(Stow("dicom-web/studies", uploader, [.. files.Select(File.ReadAllBytes), "not a DICOM file"u8.ToArray()])))
@@ -164,7 +164,7 @@ public sealed class GatewayDicomWebTests : IDisposable
         await using (gateway)
         {
             using var https = new GatewayHttps(gateway);
-            string token = await TokenAsync(https.Http, "upload-app", await AddClientAsync(data, gateway, "upload-app"));
+            string token = await GatewayTokens.TokenAsync(https.Http, "upload-app", await GatewayTokens.AddClientAsync(data, gateway, "upload-app"));
 
             // Orthanc's DICOMweb client sends the study to the gateway over HTTPS, trusting the gateway's CA, with the token.
             await using OrthancServer source = await OrthancServer.StartAsync(_temp.Sub("source"), "SOURCE", [], configure: config =>
@@ -228,9 +228,9 @@ public sealed class GatewayDicomWebTests : IDisposable
         string study = TestStudies.Study1;
         using var https = new GatewayHttps(gateway);
 
-        string viewerSecret = await AddClientAsync(data, gateway, "viewer-app");
-        string uploaderSecret = await AddClientAsync(data, gateway, "upload-app");
-        string token = await TokenAsync(https.Http, "viewer-app", viewerSecret);
+        string viewerSecret = await GatewayTokens.AddClientAsync(data, gateway, "viewer-app");
+        string uploaderSecret = await GatewayTokens.AddClientAsync(data, gateway, "upload-app");
+        string token = await GatewayTokens.TokenAsync(https.Http, "viewer-app", viewerSecret);
 
         // No token: 401, nothing forwarded.
         using (HttpResponseMessage anonymous = await https.Http.GetAsync("dicom-web/studies"))
@@ -266,7 +266,7 @@ public sealed class GatewayDicomWebTests : IDisposable
         }
 
         // A client whose role may only store: 403 and a Security Alert.
-        string uploaderToken = await TokenAsync(https.Http, "upload-app", uploaderSecret);
+        string uploaderToken = await GatewayTokens.TokenAsync(https.Http, "upload-app", uploaderSecret);
         using (HttpResponseMessage denied = await https.Http.SendAsync(Get("dicom-web/studies", uploaderToken, "application/dicom+json")))
         {
             Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
@@ -279,28 +279,5 @@ public sealed class GatewayDicomWebTests : IDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         return request;
-    }
-
-    private static async Task<string> AddClientAsync(string data, GatewayProcess gateway, string clientId)
-    {
-        (int exit, string output) = await Gatewayctl.RunAsync("identity", "client", "add", clientId, "--kind", "service", "--data", data, "--policy", Path.Combine(gateway.Root, "policies"));
-        Assert.True(exit == 0, output);
-        string line = output.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal));
-        return line["secret: ".Length..].Trim();
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string clientId, string secret)
-    {
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = secret,
-        });
-        using HttpResponseMessage response = await http.PostAsync("connect/token", form);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        using JsonDocument json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("access_token").GetString()!;
     }
 }
