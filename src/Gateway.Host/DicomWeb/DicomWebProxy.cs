@@ -101,8 +101,13 @@ public sealed partial class DicomWebProxy(
             proxyRequest.Headers.Remove("X-Forwarded-Proto");
             proxyRequest.Headers.Host = null;
 
-            // The origin builds its RetrieveURL and BulkDataURI values from this (RFC 7239), so they point back here.
-            proxyRequest.Headers.TryAddWithoutValidation("Forwarded", $"proto={httpContext.Request.Scheme};host=\"{httpContext.Request.Host.Value}\"");
+            // The origin builds its RetrieveURL and BulkDataURI values from this (RFC 7239), so they point back here. The
+            // host is sent unquoted: Orthanc takes a quoted value with its quotes (https://"host:port"/...). The
+            // X-Forwarded pair says the same to origins that read only those.
+            string host = httpContext.Request.Host.Value ?? string.Empty;
+            proxyRequest.Headers.TryAddWithoutValidation("Forwarded", $"proto={httpContext.Request.Scheme};host={host}");
+            proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
+            proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

@@ -30,6 +30,10 @@ public sealed class GatewayDicomWebTests : IDisposable
             grants:
               - services: [dicomweb]
                 operations: [stow]
+          - name: searcher
+            grants:
+              - services: [dicomweb]
+                operations: [qido]
         clients:
           - name: viewer-app
             client-id: viewer-app
@@ -37,6 +41,9 @@ public sealed class GatewayDicomWebTests : IDisposable
           - name: upload-app
             client-id: upload-app
             roles: [uploader]
+          - name: search-app
+            client-id: search-app
+            roles: [searcher]
         """;
 
     private readonly TempDirectory _temp = new();
@@ -197,6 +204,140 @@ public sealed class GatewayDicomWebTests : IDisposable
 
         IReadOnlyList<string> imports = await GatewayAuditLog.SearchAsync(data, GatewayAuditLog.Import);
         Assert.Equal(TestStudies.InStudy(TestStudies.Study1).Count(), imports.Count(i => i.Contains("upload-app", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task RoleByEndpoint_EachRoleReachesExactlyItsOperations_BadTokensNone_AndAnswersEqualOrthancsOwn()
+    {
+        string root = _temp.Sub("gateway");
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("pacs"), root);
+        string source = _temp.Sub("source");
+        await TestStudies.WriteAllAsync(source);
+        await TestPacs.UploadAsync(pacs, source);
+        byte[] instance = await File.ReadAllBytesAsync(await TestStudies.Large(1).WriteAsync(_temp.Sub("upload")));
+
+        string data = Path.Combine(root, "data");
+        GatewayProcess gateway = await GatewayProcess.StartAsync(root, new Dictionary<string, string?>
+        {
+            ["Gateway:DicomWeb:Origin"] = $"http://127.0.0.1:{pacs.HttpPort}/dicom-web/",
+        }, Policy);
+        await using (gateway)
+        {
+            using var https = new GatewayHttps(gateway);
+            var tokens = new Dictionary<string, string?> { ["no token"] = null };
+            foreach (string client in new[] { "viewer-app", "upload-app", "search-app" })
+            {
+                tokens[client] = await GatewayTokens.TokenAsync(https.Http, client, await GatewayTokens.AddClientAsync(data, gateway, client));
+            }
+
+            // A valid token with one signature byte changed, and one signed with no algorithm at all.
+            string viewer = tokens["viewer-app"]!;
+            int signature = viewer.LastIndexOf('.') + 5;
+            tokens["tampered"] = viewer[..signature] + (viewer[signature] == 'A' ? 'B' : 'A') + viewer[(signature + 1)..];
+            tokens["alg none"] = "eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0." + viewer.Split('.')[1] + ".";
+
+            string query = $"dicom-web/studies?PatientID=P1";
+            string metadata = $"dicom-web/studies/{TestStudies.Study1}/metadata";
+            var expected = new Dictionary<string, (HttpStatusCode Qido, HttpStatusCode Wado, HttpStatusCode Stow)>
+            {
+                ["no token"] = (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
+                ["tampered"] = (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
+                ["alg none"] = (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
+                ["viewer-app"] = (HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Conflict),
+                ["upload-app"] = (HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.OK),
+                ["search-app"] = (HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Conflict),
+            };
+
+            var failures = new List<string>();
+            foreach ((string who, (HttpStatusCode qido, HttpStatusCode wado, HttpStatusCode stow)) in expected)
+            {
+                string? token = tokens[who];
+                HttpStatusCode gotQido = await StatusAsync(https.Http, Authorized(new HttpRequestMessage(HttpMethod.Get, query), token));
+                HttpStatusCode gotWado = await StatusAsync(https.Http, Authorized(new HttpRequestMessage(HttpMethod.Get, metadata), token));
+                HttpStatusCode gotStow = await StatusAsync(https.Http, token is null ? Unauthenticated(Stow("dicom-web/studies", "x", [instance])) : Stow("dicom-web/studies", token, [instance]));
+                if ((gotQido, gotWado, gotStow) != (qido, wado, stow))
+                {
+                    failures.Add($"{who}: QIDO {gotQido}, WADO {gotWado}, STOW {gotStow}; expected {qido}, {wado}, {stow}");
+                }
+            }
+
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+
+            // Through the gateway, the same answers as from Orthanc directly (but for the Retrieve URLs, which name the gateway).
+            foreach (string path in new[] { query, $"dicom-web/studies/{TestStudies.Study1}/series", metadata })
+            {
+                using HttpResponseMessage through = await https.Http.SendAsync(Authorized(new HttpRequestMessage(HttpMethod.Get, path), viewer));
+                string direct = await pacs.Http.GetStringAsync(path);
+                string body = await through.Content.ReadAsStringAsync();
+                Assert.Equal(WithoutRetrieveUrls(direct), WithoutRetrieveUrls(body));
+                if (body.Contains("BulkDataURI", StringComparison.Ordinal))
+                {
+                    Assert.Contains($"\"https://127.0.0.1:{gateway.HttpsPort}/dicom-web/studies/", body, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    private static HttpRequestMessage Authorized(HttpRequestMessage request, string? token)
+    {
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
+        return request;
+    }
+
+    private static HttpRequestMessage Unauthenticated(HttpRequestMessage request)
+    {
+        request.Headers.Authorization = null;
+        return request;
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient http, HttpRequestMessage request)
+    {
+        using (request)
+        using (HttpResponseMessage response = await http.SendAsync(request))
+        {
+            return response.StatusCode;
+        }
+    }
+
+    // DICOM JSON with every (0008,1190) Retrieve URL removed and bulk data URIs cut to their path below the DICOMweb
+    // root, re-serialised without whitespace.
+    private static string WithoutRetrieveUrls(string json)
+    {
+        System.Text.Json.Nodes.JsonNode? node = System.Text.Json.Nodes.JsonNode.Parse(json);
+        Strip(node);
+        return node!.ToJsonString();
+
+        static void Strip(System.Text.Json.Nodes.JsonNode? n)
+        {
+            switch (n)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    o.Remove("00081190");
+                    if (o["BulkDataURI"]?.GetValue<string>() is { } uri)
+                    {
+                        o["BulkDataURI"] = uri[(uri.IndexOf("/dicom-web/", StringComparison.Ordinal) + 1)..];
+                    }
+
+                    foreach (KeyValuePair<string, System.Text.Json.Nodes.JsonNode?> child in o.ToList())
+                    {
+                        Strip(child.Value);
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray a:
+                    foreach (System.Text.Json.Nodes.JsonNode? item in a)
+                    {
+                        Strip(item);
+                    }
+
+                    break;
+            }
+        }
     }
 
     // A multipart/related; type="application/dicom" request, one part per file; cut before its close delimiter when asked.
