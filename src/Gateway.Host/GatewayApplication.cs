@@ -53,6 +53,7 @@ public static class GatewayApplication
 
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, DeviceRoutingValidation>();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, UpstreamValidation>();
         GatewayOptions gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
@@ -98,6 +99,10 @@ public static class GatewayApplication
         builder.Services.AddSingleton<Prefetch.PrefetchService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Prefetch.PrefetchService>());
         builder.Services.AddSingleton<Upstreams>();
+        builder.Services.AddSingleton<Bridge.DicomWebUpstreams>();
+        builder.Services.AddSingleton<Bridge.QidoFind>();
+        builder.Services.AddSingleton<Bridge.WadoRetrieve>();
+        builder.Services.AddSingleton<Bridge.StowForwarder>();
         builder.Services.AddSingleton<FindRelay>();
         builder.Services.AddSingleton<RetrieveRelay>();
         builder.Services.AddSingleton<DimseListeners>();
@@ -240,7 +245,8 @@ internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, D
 
     private static string Describe(GatewayOptions gateway, string? name) =>
         name is null ? "nowhere (no upstream configured)"
-        : gateway.Upstreams.TryGetValue(name, out UpstreamOptions? u) ? $"{name}: {u.AETitle} at {u.Host}:{u.Port} ({(u.Tls ? "TLS" : "plain")})"
+        : gateway.Upstreams.TryGetValue(name, out UpstreamOptions? u) && u.DicomWeb is { } origin ? $"{name}: DICOMweb origin {origin.GetLeftPart(UriPartial.Authority)} (STOW-RS, QIDO-RS, WADO-RS)"
+        : gateway.Upstreams.TryGetValue(name, out u) ? $"{name}: {u.AETitle} at {u.Host}:{u.Port} ({(u.Tls ? "TLS" : "plain")})"
         : $"{name} (not configured)";
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Who}: point them to AE title {AETitle} at {Address} port {Port} ({Kind})")]

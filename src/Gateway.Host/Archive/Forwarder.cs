@@ -18,7 +18,8 @@ namespace Gateway.Host.Archive;
 /// <remarks>
 /// Device lanes (<see cref="DeviceLanes"/>) go in plain DIMSE to the VLAN device, and each delivery to a device is
 /// recorded in the audit log (DICOM Instances Transferred) before the item counts as delivered. A prefetch lane steps
-/// aside, closing its association, whenever live traffic runs (<see cref="LiveTraffic"/>).
+/// aside, closing its association, whenever live traffic runs (<see cref="LiveTraffic"/>). A destination that is a
+/// DICOMweb origin is drained by <see cref="Bridge.StowForwarder"/> instead.
 /// </remarks>
 public sealed partial class Forwarder(
     ArchiveStore archive,
@@ -27,6 +28,7 @@ public sealed partial class Forwarder(
     ForwarderSignal signal,
     LiveTraffic traffic,
     Audit.GatewayAudit audit,
+    Bridge.StowForwarder stow,
     TimeProvider time,
     ILogger<Forwarder> logger) : BackgroundService
 {
@@ -50,7 +52,10 @@ public sealed partial class Forwarder(
         {
             try
             {
-                await RunAsync(destination, stoppingToken).ConfigureAwait(false);
+                // A DICOMweb origin is sent to by STOW-RS, in batches, by the same outbox rules.
+                await (routes.Resolve(destination) is { DicomWeb: { } origin }
+                    ? stow.RunAsync(destination, origin, stoppingToken)
+                    : RunAsync(destination, stoppingToken)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {

@@ -112,16 +112,33 @@ public sealed class TlsFilesOptions
     public string DevelopmentPkiDirectory { get; set; } = "certs";
 }
 
-/// <summary>An upstream DICOM system (PACS, RIS, Q/R provider).</summary>
+/// <summary>
+/// An upstream DICOM system (PACS, RIS, Q/R provider): a DIMSE node (<see cref="AETitle"/>, <see cref="Host"/>,
+/// <see cref="Port"/>, <see cref="Tls"/>) or a DICOMweb origin (<see cref="DicomWeb"/>), checked at start by
+/// <see cref="UpstreamValidation"/>.
+/// </summary>
 public sealed class UpstreamOptions
 {
-    /// <summary>Its AE title.</summary>
-    [Required]
+    /// <summary>Its AE title (DIMSE; for a DICOMweb origin only a label).</summary>
     public string AETitle { get; set; } = string.Empty;
 
-    /// <summary>Host name or address.</summary>
-    [Required]
+    /// <summary>Host name or address (DIMSE; empty for a DICOMweb origin).</summary>
     public string Host { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The root of a DICOMweb origin (for example <c>https://pacs.example/dicom-web/</c>) instead of a DIMSE node: stores
+    /// are forwarded by STOW-RS, C-FIND is answered from QIDO-RS and C-MOVE/C-GET from WADO-RS.
+    /// </summary>
+    public Uri? DicomWeb { get; set; }
+
+    /// <summary>A PEM file of CA certificates an HTTPS <see cref="DicomWeb"/> origin must chain to (instead of the system's store).</summary>
+    public string? TrustedCa { get; set; }
+
+    /// <summary>
+    /// A static bearer token sent to the <see cref="DicomWeb"/> origin (<c>Authorization: Bearer</c>); none when empty.
+    /// Never logged; give it by environment variable (<c>Gateway__Upstreams__Pacs__Token</c>) rather than in a file.
+    /// </summary>
+    public string? Token { get; set; }
 
     /// <summary>Port.</summary>
     [Range(1, 65535)]

@@ -15,7 +15,8 @@ namespace Gateway.Host.Dimse;
 /// under the gateway's own AE title; matches stream back as they arrive, a C-CANCEL from the device becomes a C-CANCEL
 /// upstream, and the upstream's failure status is the device's.
 /// </summary>
-public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, ILogger<FindRelay> logger) : IFindService
+/// <remarks>A Q/R upstream that is a DICOMweb origin answers Patient and Study Root queries from QIDO-RS (<see cref="Bridge.QidoFind"/>) after the same policy check and audit record.</remarks>
+public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, Bridge.QidoFind qido, ILogger<FindRelay> logger) : IFindService
 {
     /// <inheritdoc />
     public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -35,6 +36,15 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
             cancellationToken: cancellationToken).ConfigureAwait(false);
         UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, worklist ? options.Value.Routing.Worklist : options.Value.Routing.QueryRetrieve)
             ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, worklist ? "no worklist upstream is configured" : "no query/retrieve upstream is configured");
+        if (upstream.DicomWeb is { } origin && !worklist)
+        {
+            await foreach (DicomDataset match in qido.FindAsync(request, origin, cancellationToken).ConfigureAwait(false))
+            {
+                yield return match;
+            }
+
+            yield break;
+        }
 
         DicomAssociation association;
         try

@@ -19,7 +19,11 @@ namespace Gateway.Host.Dimse;
 /// the move destination, a VLAN device the configuration knows (C-MOVE). Sub-operation counts are the gateway's: an
 /// instance counts as completed only when the receiving device accepted it.
 /// </summary>
-public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, ILogger<RetrieveRelay> logger) : IRetrieveService
+/// <remarks>
+/// A Q/R upstream that is a DICOMweb origin serves the instances by WADO-RS instead (<see cref="Bridge.WadoRetrieve"/>), with
+/// the same policy checks per sub-operation and the same audit record.
+/// </remarks>
+public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, Bridge.WadoRetrieve wado, ILogger<RetrieveRelay> logger) : IRetrieveService
 {
     private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
@@ -132,6 +136,16 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
     {
         UpstreamTarget upstream = upstreams.Resolve(request.Association.CalledAE, options.Value.Routing.QueryRetrieve)
             ?? throw new DimseStatusException(DimseStatus.SopClassNotSupported, "no query/retrieve upstream is configured");
+        if (upstream.DicomWeb is { } origin)
+        {
+            await foreach (RetrieveProgress progress in wado.RetrieveAsync(request, origin, forward, cancellationToken).ConfigureAwait(false))
+            {
+                yield return progress;
+            }
+
+            yield break;
+        }
+
         var relay = new SubOperationRelay(forward);
         DicomAssociation association;
         try
@@ -174,15 +188,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
             // Sub-operations the upstream reported as failed on its side (it could not send them) count as failed here.
             int upstreamFailed = final?.Command.FailedSubOperations ?? 0;
             RetrieveProgress last = relay.Final(upstreamFailed, FailedUids(final?.DataSet));
-            await audit.RecordAsync(
-                Gateway.Audit.Records.AuditEventId.DicomInstancesTransferred,
-                Gateway.Audit.Records.AuditEventAction.Read,
-                last.Failed == 0 ? Gateway.Audit.Records.AuditEventOutcome.Success : Gateway.Audit.Records.AuditEventOutcome.MinorFailure,
-                request.Association,
-                null,
-                [Gateway.Audit.Records.AuditRecords.QueryObject(request.SopClassUid, []), .. relay.Transferred.Objects(request.Identifier)],
-                $"{(request.MoveDestination is null ? "C-GET" : "C-MOVE to " + request.MoveDestination)}: completed {last.Completed}, failed {last.Failed}, warning {last.Warning}",
-                CancellationToken.None).ConfigureAwait(false);
+            await RetrieveAudit.RecordAsync(audit, request, last, relay.Transferred).ConfigureAwait(false);
             yield return last;
         }
     }

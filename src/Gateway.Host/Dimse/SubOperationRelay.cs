@@ -12,13 +12,9 @@ namespace Gateway.Host.Dimse;
 /// </summary>
 internal sealed class SubOperationRelay(SubOperationForward forward) : IDimseRequestHandler
 {
-    private readonly Lock _lock = new();
-    private readonly List<string> _failedUids = [];
-    private int _completed;
-    private int _failed;
-    private int _warning;
+    private readonly SubOperationCounts _counts = new();
 
-    public int Attempted { get; private set; }
+    public int Attempted => _counts.Attempted;
 
     // The studies and patients of what went through, for the audit record.
     public Audit.TransferredInstances Transferred { get; } = new();
@@ -52,23 +48,7 @@ internal sealed class SubOperationRelay(SubOperationForward forward) : IDimseReq
             await Transferred.AddAsync(dataSet, request.PresentationContext.TransferSyntax, sopClass).ConfigureAwait(false);
         }
 
-        lock (_lock)
-        {
-            Attempted++;
-            switch (status.Category)
-            {
-                case DimseStatusCategory.Success:
-                    _completed++;
-                    break;
-                case DimseStatusCategory.Warning:
-                    _warning++;
-                    break;
-                default:
-                    _failed++;
-                    _failedUids.Add(sopInstance);
-                    break;
-            }
-        }
+        _counts.Add(status, sopInstance);
 
         var answer = new DimseCommand(new DicomDataset())
         {
@@ -82,20 +62,9 @@ internal sealed class SubOperationRelay(SubOperationForward forward) : IDimseReq
         await request.RespondAsync(answer, null, cancellationToken).ConfigureAwait(false);
     }
 
-    public RetrieveProgress Progress(int remaining)
-    {
-        lock (_lock)
-        {
-            return new RetrieveProgress(Math.Max(remaining, 1), _completed, _failed, _warning, [.. _failedUids]);
-        }
-    }
+    public RetrieveProgress Progress(int remaining) => _counts.Progress(Math.Max(remaining, 1));
 
-    public RetrieveProgress Final(int upstreamFailed, IReadOnlyList<string> upstreamFailedUids)
-    {
-        lock (_lock)
-        {
-            IEnumerable<string> uids = _failedUids.Concat(upstreamFailedUids.Where(u => !_failedUids.Contains(u, StringComparer.Ordinal)));
-            return new RetrieveProgress(0, _completed, _failed + Math.Max(0, upstreamFailed - _failed), _warning, [.. uids]);
-        }
-    }
+    // Sub-operations the upstream reported as failed beyond those the receiver failed never reached the gateway.
+    public RetrieveProgress Final(int upstreamFailed, IReadOnlyList<string> upstreamFailedUids) =>
+        _counts.Progress(0, Math.Max(0, upstreamFailed - _counts.Progress(0).Failed), upstreamFailedUids);
 }

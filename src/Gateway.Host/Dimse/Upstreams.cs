@@ -35,6 +35,9 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
 
         return routingName is not null && options.Value.Upstreams.TryGetValue(routingName, out UpstreamOptions? upstream)
             ? new UpstreamTarget(upstream.AETitle, upstream.Host, upstream.Port, upstream.Tls, TimeSpan.FromSeconds(upstream.TimeoutSeconds))
+            {
+                DicomWeb = upstream.DicomWeb is null ? null : routingName,
+            }
             : null;
     }
 
@@ -135,6 +138,12 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
 /// <summary>An upstream to connect to.</summary>
 public sealed record UpstreamTarget(string AETitle, string Host, int Port, bool Tls, TimeSpan Timeout)
 {
+    /// <summary>
+    /// The name under <c>Gateway:Upstreams</c> of a DICOMweb origin (<see cref="Bridge.DicomWebUpstreams"/>) that serves
+    /// instead of a DIMSE node, or null for a DIMSE upstream (policy upstreams are always DIMSE).
+    /// </summary>
+    public string? DicomWeb { get; init; }
+
     /// <summary>The upstream of a policy service (30 s for connection, association and each response).</summary>
     public static UpstreamTarget From(Gateway.Policy.Model.UpstreamDefinition upstream)
     {

@@ -44,13 +44,16 @@ public sealed class UpstreamsHealthCheck(IOptions<GatewayOptions> options) : IHe
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+
+            // A DICOMweb origin is reachable when its HTTP(S) port takes a connection.
+            (string host, int port) = upstream.DicomWeb is { } origin ? (origin.DnsSafeHost, origin.Port) : (upstream.Host, upstream.Port);
             try
             {
-                await socket.ConnectAsync(upstream.Host, upstream.Port, timeout.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
-                unreachable.Add($"{name} ({upstream.Host}:{upstream.Port})");
+                unreachable.Add($"{name} ({host}:{port})");
             }
         }
 
