@@ -25,8 +25,10 @@ public sealed class TlsListenerTests(SegmentedNetwork network)
 
             Assert.True(Refused(tls10) && tls10.Output.Contains("alert protocol version", StringComparison.Ordinal), $"port {port}: {tls10}");
             Assert.True(Refused(tls11) && tls11.Output.Contains("alert protocol version", StringComparison.Ordinal), $"port {port}: {tls11}");
-            Assert.True(tls12.Output.Contains("Protocol  : TLSv1.2", StringComparison.Ordinal) && !Refused(tls12), $"port {port}: {tls12}");
-            Assert.True(tls13.Output.Contains("Protocol  : TLSv1.3", StringComparison.Ordinal) && !Refused(tls13), $"port {port}: {tls13}");
+            // "New, ..." is printed when the handshake completes; the session block after it can be missing in TLS 1.3
+            // (s_client may quit before the server's post-handshake session ticket arrives).
+            Assert.True(tls12.Output.Contains("New, TLSv1.2, Cipher is ECDHE-", StringComparison.Ordinal), $"port {port}: {tls12}");
+            Assert.True(tls13.Output.Contains("New, TLSv1.3, Cipher is TLS_", StringComparison.Ordinal), $"port {port}: {tls13}");
         }
     }
 
@@ -39,7 +41,7 @@ public sealed class TlsListenerTests(SegmentedNetwork network)
             ToolResult preferred = await HandshakeAsync(port, "-tls1_2");
 
             Assert.True(Refused(cbc), $"port {port} accepted a CBC suite: {cbc}");
-            Assert.True(preferred.Output.Contains("Cipher is ECDHE-ECDSA-AES256-GCM-SHA384", StringComparison.Ordinal), $"port {port}: {preferred}");
+            Assert.True(preferred.Output.Contains("New, TLSv1.2, Cipher is ECDHE-ECDSA-AES256-GCM-SHA384", StringComparison.Ordinal), $"port {port}: {preferred}");
         }
     }
 
