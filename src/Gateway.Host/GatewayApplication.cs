@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Audit;
 using Gateway.Host.Configuration;
@@ -123,14 +122,17 @@ public static class GatewayApplication
             .AddPrometheusExporter());
         builder.Services.AddSingleton(sp => new GatewayMeters(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<DimseListeners>()));
 
-        // HTTPS only, TLS 1.2 and 1.3, on the clinical side; never on the device VLAN.
+        // HTTPS only, TLS 1.2 and 1.3, on the clinical side; never on the device VLAN. The cipher suites are the DIMSE
+        // listener's (BCP 195: AEAD with forward secrecy): OpenSSL's defaults would add the TLS 1.2 CBC suites
+        // (ECDHE-ECDSA-AES128-SHA256 and -AES256-SHA384), which testssl reports as obsolete and LUCKY13-prone.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(gateway.Https.Address), gateway.Https.Port, listen => listen.UseHttps(https =>
             {
                 https.ServerCertificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile, tls.PrivateKeyFile);
-                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                https.SslProtocols = Gateway.Dicom.Network.Transport.DicomTlsOptions.Protocols;
+                https.OnAuthenticate = (_, ssl) => ssl.CipherSuitesPolicy = Gateway.Dicom.Network.Transport.DicomTlsOptions.CreateCipherSuitesPolicy();
             }));
         });
 

@@ -120,6 +120,8 @@ public sealed class PolicyLoaderTests : IDisposable
         { "tab indentation", "zones:\n\t- name: z", "error yaml-syntax" },
         { "unterminated quote", "mode: \"enforce", "error yaml-syntax" },
         { "complex key", "? [a, b]\n: c", "error yaml-complex-key" },
+        // Found by fuzz/ (the policy target): YamlDotNet's scanner threw InvalidOperationException, which escaped the loader.
+        { "fuzz: empty key before an unclosed flow sequence", ": [\ns", "error yaml-syntax: malformed YAML the parser cannot read" },
     };
 
     [Theory]

@@ -109,6 +109,14 @@ internal static class PolicyYamlParser
             diagnostics.Add(PolicyDiagnostic.Error("yaml-syntax", OneLine(ex), Location(file, ex.Start)));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, not a YamlException, on some malformed flow collections (found by
+            // fuzzing: ": [\ns"). Its message says nothing useful; the last event read is where it stopped.
+            diagnostics.Add(PolicyDiagnostic.Error(
+                "yaml-syntax", "malformed YAML the parser cannot read (an unclosed [ or { ?)", Location(file, parser.Current?.End ?? Mark.Empty)));
+            return null;
+        }
 
         return root;
     }

@@ -36,17 +36,27 @@ internal sealed class BackgroundTool : IAsyncDisposable
 
     /// <summary>Starts <paramref name="program"/> and waits until something listens on <paramref name="port"/>.</summary>
     /// <exception cref="InvalidOperationException">It exited, or did not listen within 15 s (its output is in the message).</exception>
-    public static async Task<BackgroundTool> StartAsync(string program, int port, params string[] arguments)
+    public static Task<BackgroundTool> StartAsync(string program, int port, params string[] arguments) =>
+        StartAsync(program, arguments, () => FreePort.IsListeningAsync(port), TimeSpan.FromSeconds(15), $"listen on port {port}");
+
+    /// <summary>Starts <paramref name="program"/> and waits until <paramref name="isReady"/> says it is ready.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="isReady">Asked every 50 ms until it answers true.</param>
+    /// <param name="timeout">How long it may take.</param>
+    /// <param name="readiness">What being ready means, for the failure message ("listen on port 104").</param>
+    /// <exception cref="InvalidOperationException">It exited, or was not ready within <paramref name="timeout"/> (its output is in the message).</exception>
+    public static async Task<BackgroundTool> StartAsync(string program, string[] arguments, Func<Task<bool>> isReady, TimeSpan timeout, string readiness)
     {
         var tool = new BackgroundTool(ExternalTool.Start(program, arguments));
-        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await FreePort.IsListeningAsync(port))
+        DateTime end = DateTime.UtcNow + timeout;
+        while (!await isReady())
         {
             if (tool._process.HasExited || DateTime.UtcNow > end)
             {
-                string state = tool._process.HasExited ? $"exited with {tool._process.ExitCode}" : "did not listen within 15 s";
+                string state = tool._process.HasExited ? $"exited with {tool._process.ExitCode}" : $"did not {readiness} within {timeout.TotalSeconds} s";
                 await tool.DisposeAsync();
-                throw new InvalidOperationException($"{program} {state} on port {port}:{Environment.NewLine}{tool.Output}");
+                throw new InvalidOperationException($"{program} {state}:{Environment.NewLine}{tool.Output}");
             }
 
             await Task.Delay(50);

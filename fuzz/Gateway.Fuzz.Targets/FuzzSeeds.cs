@@ -1,0 +1,125 @@
+using System.Text;
+using Gateway.Dicom.Model;
+using Gateway.Dicom.Network.Dimse;
+using Gateway.Dicom.Network.Pdus;
+
+namespace Gateway.Fuzz.Targets;
+
+/// <summary>
+/// The seed corpus of each target, from the repository's test data where it has some (the codec's corpus, the example
+/// site's policy) and otherwise encoded by the gateway's own writers (PDUs, DIMSE command sets, STOW bodies).
+/// </summary>
+public static class FuzzSeeds
+{
+    private const string Implicit = "1.2.840.10008.1.2";
+    private const string Explicit = "1.2.840.10008.1.2.1";
+    private const string Verification = "1.2.840.10008.1.1";
+    private const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
+
+    /// <summary>The seeds of <paramref name="target"/>, read under the repository root <paramref name="repository"/>.</summary>
+    /// <exception cref="ArgumentException">No such target.</exception>
+    public static IReadOnlyList<byte[]> For(string target, string repository) => target switch
+    {
+        "dataset" => DicomFiles(repository),
+        "pdu" => Pdus(),
+        "dimse-command" => CommandSets(),
+        "multipart" => MultipartBodies(repository),
+        "policy" => [.. Directory.GetFiles(Path.Combine(repository, "policies"), "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)],
+        _ => throw new ArgumentException($"unknown fuzz target '{target}'", nameof(target)),
+    };
+
+    /// <summary>The repository root: the nearest directory above <paramref name="start"/> holding <c>Gateway.sln</c>.</summary>
+    /// <exception cref="InvalidOperationException">There is none.</exception>
+    public static string FindRepository(string start)
+    {
+        for (DirectoryInfo? directory = new(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Gateway.sln above {start}");
+    }
+
+    private static byte[][] DicomFiles(string repository)
+    {
+        string corpus = Path.Combine(repository, "tests", "Gateway.Dicom.Tests", "Corpus");
+        return [.. Directory.GetFiles(corpus, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes)];
+    }
+
+    private static byte[][] Pdus()
+    {
+        var request = new AssociateRequestPdu
+        {
+            CalledAE = "GATEWAY",
+            CallingAE = "CT01",
+            PresentationContexts =
+            [
+                new PresentationContextProposal(1, Verification, [Implicit]),
+                new PresentationContextProposal(3, CtImageStorage, [Explicit, Implicit]),
+            ],
+            UserInformation = new UserInformation
+            {
+                MaximumLength = 16384,
+                ImplementationClassUid = "1.2.826.0.1.3680043.9.1",
+                ImplementationVersionName = "GW_FUZZ",
+                MaxOperationsInvoked = 1,
+                MaxOperationsPerformed = 1,
+                RoleSelections = [new RoleSelection(CtImageStorage, false, true)],
+                UserIdentity = new UserIdentityRequest(UserIdentityType.UsernameAndPasscode, true, "alice"u8.ToArray(), "secret"u8.ToArray()),
+            },
+        };
+        byte[] command = DimseCommand.Create(DimseCommandField.CEchoRequest).Encode();
+        return
+        [
+            PduWriter.Encode(request),
+            PduWriter.Encode(new DataTransferPdu([new PresentationDataValue(1, IsCommand: true, IsLast: true, command)])),
+            PduWriter.Encode(new DataTransferPdu([new PresentationDataValue(3, false, false, new byte[64]), new PresentationDataValue(3, false, true, new byte[8])])),
+            PduWriter.Encode(AssociateRejectPdu.CallingAETitleNotRecognized()),
+            PduWriter.Encode(new ReleaseRequestPdu()),
+            PduWriter.Encode(new ReleaseResponsePdu()),
+            PduWriter.Encode(new AbortPdu(AbortSource.ServiceProvider, AbortReason.UnrecognizedPdu)),
+        ];
+    }
+
+    private static byte[][] CommandSets()
+    {
+        var echo = new DimseCommand(new DicomDataset()) { CommandField = DimseCommandField.CEchoRequest, MessageId = 1, AffectedSopClassUid = Verification };
+        var store = new DimseCommand(new DicomDataset())
+        {
+            CommandField = DimseCommandField.CStoreRequest,
+            MessageId = 7,
+            AffectedSopClassUid = CtImageStorage,
+            AffectedSopInstanceUid = "2.25.1234567890",
+            HasDataSet = true,
+            MoveOriginatorAETitle = "PACS",
+            MoveOriginatorMessageId = 3,
+        };
+        var move = new DimseCommand(new DicomDataset()) { CommandField = DimseCommandField.CMoveRequest, MessageId = 9, MoveDestination = "VIEWER", HasDataSet = true };
+        return [echo.Encode(), store.Encode(), move.Encode()];
+    }
+
+    private static byte[][] MultipartBodies(string repository)
+    {
+        byte[][] files = DicomFiles(repository);
+        return [Body(files[0]), Body(files[0], files[^1]), Body()];
+    }
+
+    // A multipart/related body of application/dicom parts with the target's boundary.
+    private static byte[] Body(params byte[][] parts)
+    {
+        using var body = new MemoryStream();
+        body.Write("preamble\r\n"u8);
+        foreach (byte[] part in parts)
+        {
+            body.Write(Encoding.ASCII.GetBytes($"--{FuzzTargets.MultipartBoundary}\r\nContent-Type: application/dicom\r\nContent-Location: part\r\n\r\n"));
+            body.Write(part);
+            body.Write("\r\n"u8);
+        }
+
+        body.Write(Encoding.ASCII.GetBytes($"--{FuzzTargets.MultipartBoundary}--\r\n"));
+        return body.ToArray();
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using Gateway.Dicom;
+using Gateway.Dicom.IO;
+using Gateway.Dicom.Model;
+using Gateway.Dicom.Network;
+using Gateway.Dicom.Network.Dimse;
+using Gateway.Dicom.Network.Pdus;
+using Gateway.DicomWeb.Multipart;
+using Gateway.Policy.Loading;
+
+namespace Gateway.Fuzz.Targets;
+
+/// <summary>
+/// The fuzz targets: the parsers that read what a peer, a client or an operator's file can put in front of the gateway.
+/// Each catches only its parser's documented rejection (the exception type a caller handles); anything else escapes.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>The boundary of the multipart bodies the <c>multipart</c> target reads.</summary>
+    public const string MultipartBoundary = "gwfuzz";
+
+    /// <summary>Every target, by name.</summary>
+    public static IReadOnlyList<FuzzTarget> All { get; } =
+    [
+        new("dataset", Dataset),
+        new("pdu", Pdu),
+        new("dimse-command", DimseCommandSet),
+        new("multipart", Multipart),
+        new("policy", Policy),
+    ];
+
+    /// <summary>The target named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such target.</exception>
+    public static FuzzTarget Get(string name) =>
+        All.FirstOrDefault(t => t.Name == name)
+        ?? throw new ArgumentException($"unknown fuzz target '{name}'; known: {string.Join(", ", All.Select(t => t.Name))}", nameof(name));
+
+    /// <summary>
+    /// The data-set reader as the archive and the gateway use it: a Part 10 file, a file without preamble or a bare data
+    /// set, read whole into a <see cref="DicomDataset"/>, then every string value decoded. Rejection:
+    /// <see cref="DicomFormatException"/>.
+    /// </summary>
+    public static void Dataset(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            // Limits small enough that no input can make the harness itself slow or big.
+            var options = new DicomReaderOptions { MaxValueLength = 1 << 20, MaxTotalValueBytes = 4 << 20, MaxElements = 100_000 };
+            using var stream = new MemoryStream(input, writable: false);
+            using DicomFileReader reader = DicomFileReader.OpenAsync(stream, options).AsTask().GetAwaiter().GetResult();
+            DicomDataset dataset = reader.ReadDatasetAsync().AsTask().GetAwaiter().GetResult();
+            Touch(dataset);
+        }
+        catch (DicomFormatException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The Upper Layer PDU reader: the 6-byte header checked against the limits, then the body parsed. Rejection:
+    /// <see cref="DicomProtocolException"/> (it becomes an A-ABORT).
+    /// </summary>
+    public static void Pdu(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Length < 6)
+        {
+            return;
+        }
+
+        try
+        {
+            PduLimits limits = PduLimits.Default;
+            (PduType type, uint length) = PduReader.CheckHeader(input.AsSpan(0, 6), limits);
+            // The network layer reads exactly the declared length; a shorter input is a truncated stream (not the
+            // parser's concern), a longer one carries the next PDU.
+            if (input.Length - 6 < length)
+            {
+                return;
+            }
+
+            Gateway.Dicom.Network.Pdus.Pdu pdu = PduReader.Parse(type, input.AsMemory(6, (int)length), limits);
+            _ = pdu.ToString();
+        }
+        catch (DicomProtocolException)
+        {
+        }
+    }
+
+    /// <summary>The DIMSE command set decoder (group 0000, implicit VR little endian). Rejection: <see cref="DicomFormatException"/>.</summary>
+    public static void DimseCommandSet(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            DimseCommand command = DimseCommand.DecodeAsync(input).AsTask().GetAwaiter().GetResult();
+            _ = command.ToString();
+        }
+        catch (DicomFormatException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The STOW-RS multipart/related reader: every part's headers and body read to the end. Rejection:
+    /// <see cref="MultipartException"/>.
+    /// </summary>
+    public static void Multipart(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            using var body = new MemoryStream(input, writable: false);
+            MultipartReader reader = MultipartReader.Create(body, $"multipart/related; type=\"application/dicom\"; boundary={MultipartBoundary}");
+            byte[] buffer = new byte[4096];
+            while (reader.ReadNextPartAsync().AsTask().GetAwaiter().GetResult() is { } part)
+            {
+                _ = part.ContentType;
+                while (part.Body.ReadAsync(buffer).AsTask().GetAwaiter().GetResult() > 0)
+                {
+                }
+            }
+        }
+        catch (MultipartException)
+        {
+        }
+    }
+
+    /// <summary>The policy loader on one YAML file. Rejections are values (<see cref="PolicyLoadResult"/> errors): it must never throw.</summary>
+    public static void Policy(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetString(input);
+        _ = PolicyLoader.Load([new PolicySource("fuzz.yaml", text)]);
+    }
+
+    // Decodes every value the way the archive's indexer and the JSON writer would read them.
+    private static void Touch(DicomDataset dataset)
+    {
+        foreach (DicomItem item in dataset)
+        {
+            if (item is DicomElement { VR.Kind: DicomVRKind.Text or DicomVRKind.Binary })
+            {
+                _ = dataset.GetStrings(item.Tag);
+            }
+        }
+    }
+}
