@@ -333,7 +333,8 @@ public static class ManifestSerializer
             : throw Bad($"{field} must be a UTC time yyyy-MM-ddTHH:mm:ss.fffZ");
     }
 
-    internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>Formats a time as the manifest writes it: UTC, milliseconds.</summary>
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static SnapshotIntegrityException Bad(string problem) => new("manifest " + problem);
 }
