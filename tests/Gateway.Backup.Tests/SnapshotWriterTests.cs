@@ -62,6 +62,22 @@ public sealed class SnapshotWriterTests
     }
 
     [Fact]
+    public async Task Snapshot_OfManyIdenticalFilesCopiedAtOnce_StoresOneBlob()
+    {
+        // Regression: two files with the same bytes copied in parallel both tried to rename their copy into the one blob.
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(1);
+        for (int i = 0; i < 32; i++)
+        {
+            File.WriteAllText(Path.Combine(h.PolicyDirectory, $"same-{i:00}.yaml"), "flows: []\n");
+        }
+
+        SnapshotResult result = await h.SnapshotAsync();
+
+        Assert.Single(result.Manifest.Files.Where(f => f.Path.StartsWith("policy/", StringComparison.Ordinal)).Select(f => f.Sha256).Distinct());
+        Assert.Equal(33, result.Manifest.Files.Count(f => f.Path.StartsWith("policy/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Snapshot_FilesInRepository_AreReadOnlyAndImmutable()
     {

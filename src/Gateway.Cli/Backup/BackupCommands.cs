@@ -8,6 +8,7 @@ using Gateway.Audit;
 using Gateway.Audit.Checkpoints;
 using Gateway.Audit.Storage;
 using Gateway.Backup;
+using Gateway.Backup.Drill;
 using Gateway.Backup.Manifest;
 
 namespace Gateway.Cli.Backup;
@@ -30,6 +31,7 @@ internal static class BackupCommands
         backup.Subcommands.Add(CreateShow(stdout, stderr));
         backup.Subcommands.Add(CreatePrune(stdout, stderr));
         backup.Subcommands.Add(CreateRestore(stdout, stderr));
+        backup.Subcommands.Add(CreateDrill(stdout, stderr));
         return backup;
     }
 
@@ -232,6 +234,79 @@ internal static class BackupCommands
                 $"restored snapshot {id} to {restored.Target}: {restored.Manifest.Files.Count} file(s), {ProgressWriter.Bytes(restored.Manifest.TotalBytes)}, {restored.ObjectsVerified} object(s) and {restored.AuditRecords} audit record(s) verified; {restored.Elapsed.TotalSeconds:0.00} s")).ConfigureAwait(false);
             await stdout.WriteLineAsync("policy files are in TARGET/policy; point the gateway's PolicyDirectory there or copy them back").ConfigureAwait(false);
             return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command CreateDrill(TextWriter stdout, TextWriter stderr)
+    {
+        var data = DataOption();
+        var repo = RepoOption();
+        var snapshot = new Option<string?>("--snapshot") { Description = "The snapshot to drill (default: the latest)." };
+        var scratch = new Option<string?>("--scratch") { Description = "Where the isolated scratch copy goes (default the system temp directory; removed afterwards)." };
+        var keyDir = new Option<string?>("--key-dir") { Description = "The escrowed archive keys (default DATA/keys); else the environment." };
+        var sample = new Option<int>("--sample") { Description = "Studies to query and retrieve (default 5).", DefaultValueFactory = _ => 5 };
+        var rto = new Option<int>("--rto-target-seconds") { Description = "Recovery time objective (default 3600).", DefaultValueFactory = _ => 3600 };
+        var rpo = new Option<int>("--rpo-target-seconds") { Description = "Recovery point objective (default 86400).", DefaultValueFactory = _ => 86400 };
+        var publicKey = PublicKeyOption();
+        var report = new Option<bool>("--report") { Description = "Show the history of drills instead of running one." };
+        var command = new Command("drill", "Restore a snapshot into scratch, serve it on loopback, C-FIND and C-GET a random sample over DIMSE, measure RTO and RPO; write a signed report and an audit record (exit 4 when it fails).")
+        {
+            data, repo, snapshot, scratch, keyDir, sample, rto, rpo, publicKey, report,
+        };
+        command.SetAction((result, ct) => RunGuardedAsync(stderr, async () =>
+        {
+            string dir = result.GetValue(data)!;
+            BackupRepository repository = BackupRepository.Open(result.GetValue(repo)!, create: false);
+            NoteVerifier verifier = Verifier(repository, result.GetValue(publicKey), dir, stderr);
+            if (result.GetValue(report))
+            {
+                await stdout.WriteLineAsync($"{"DRILL",-26} {"SNAPSHOT",-26} {"RTO s",8} {"RPO s",10} RESULT").ConfigureAwait(false);
+                foreach ((string id, DrillReport? r, string? problem) in DrillRunner.History(repository, verifier))
+                {
+                    await stdout.WriteLineAsync(r is null
+                        ? $"{id,-26} BAD: {problem}"
+                        : string.Create(CultureInfo.InvariantCulture, $"{id,-26} {r.SnapshotId,-26} {r.Rto.TotalSeconds,8:0.000} {r.Rpo.TotalSeconds,10:0} {(r.Passed ? "passed" : "FAILED")}")).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }
+
+            ProgressWriter progress = ProgressWriter.For(stdout);
+            DrillReport drill;
+            await using (AuditLog log = await OpenAuditAsync(dir, ct).ConfigureAwait(false))
+            {
+                drill = await DrillRunner.RunAsync(
+                    repository,
+                    new DrillOptions
+                    {
+                        DataDirectory = dir,
+                        SnapshotId = result.GetValue(snapshot),
+                        Verifier = verifier,
+                        ScratchDirectory = result.GetValue(scratch) ?? Path.GetTempPath(),
+                        KeyDirectory = result.GetValue(keyDir) ?? (Directory.Exists(Path.Combine(dir, "keys")) ? Path.Combine(dir, "keys") : null),
+                        KekSecret = Environment.GetEnvironmentVariable(ArchiveOptions.KekEnvironmentVariable) is { Length: > 0 } kek ? kek : null,
+                        IndexKeySecret = Environment.GetEnvironmentVariable(ArchiveOptions.IndexKeyEnvironmentVariable) is { Length: > 0 } ik ? ik : null,
+                        SampleSize = result.GetValue(sample),
+                        RtoTarget = TimeSpan.FromSeconds(result.GetValue(rto)),
+                        RpoTarget = TimeSpan.FromSeconds(result.GetValue(rpo)),
+                        SourceId = Source(),
+                    },
+                    log,
+                    progress,
+                    null,
+                    ct).ConfigureAwait(false);
+            }
+
+            progress.Finish();
+            foreach (DrillCheck check in drill.Checks)
+            {
+                await stdout.WriteLineAsync($"{(check.Passed ? "pass" : "FAIL")} {check.Name}: {check.Detail}").ConfigureAwait(false);
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"drill {drill.Id} {(drill.Passed ? "PASSED" : "FAILED")}: RTO {drill.Rto.TotalSeconds:0.000} s, RPO {drill.Rpo.TotalSeconds:0} s; signed report in {Path.Combine(repository.Root, "drills", drill.Id)}")).ConfigureAwait(false);
+            return drill.Passed ? ExitCodes.Success : BackupExitCodes.Damaged;
         }));
         return command;
     }
