@@ -147,7 +147,8 @@ public static class SnapshotRestorer
         }
     }
 
-    private static void CopyKeys(string? keyDirectory, string target)
+    /// <summary>Copies the archive key files (kek-*.key, index.key) of a key directory into <paramref name="target"/> (0600).</summary>
+    internal static void CopyKeys(string? keyDirectory, string target)
     {
         if (keyDirectory is null)
         {

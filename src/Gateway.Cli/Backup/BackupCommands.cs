@@ -206,16 +206,62 @@ internal static class BackupCommands
     {
         var repo = RepoOption();
         var snapshot = new Option<string?>("--snapshot") { Description = "The snapshot id (default: the latest)." };
-        var to = new Option<string>("--to") { Description = "Restore the whole gateway into this directory (missing or empty).", Required = true };
+        var to = new Option<string?>("--to") { Description = "Restore the whole gateway into this directory (missing or empty)." };
+        var study = new Option<string?>("--study") { Description = "Restore one study (Study Instance UID) back into the archive of --data (the gateway stopped: the archive is opened through its API)." };
         var keyDir = new Option<string?>("--key-dir") { Description = $"The escrowed archive keys (kek-N.key, index.key), copied into TARGET/keys; else {ArchiveOptions.KekEnvironmentVariable} and {ArchiveOptions.IndexKeyEnvironmentVariable}." };
         var data = new Option<string?>("--data") { Description = "The data directory whose backup/signing.pub pins the signing key." };
         var publicKey = PublicKeyOption();
-        var command = new Command("restore", "Restore a snapshot into a directory; every file is checked against the signed manifest, every object's GCM tags and the audit chain are verified.") { repo, snapshot, to, keyDir, data, publicKey };
+        var command = new Command("restore", "Restore a snapshot into a directory; every file is checked against the signed manifest, every object's GCM tags and the audit chain are verified; or one study back into the archive.") { repo, snapshot, to, study, keyDir, data, publicKey };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(to) is null) == (r.GetValue(study) is null))
+            {
+                r.AddError("give exactly one of --to DIR and --study UID");
+            }
+
+            if (r.GetValue(study) is not null && r.GetValue(data) is null)
+            {
+                r.AddError("--study needs --data (the archive to restore into)");
+            }
+        });
         command.SetAction((result, ct) => RunGuardedAsync(stderr, async () =>
         {
             BackupRepository repository = BackupRepository.Open(result.GetValue(repo)!, create: false);
             string id = result.GetValue(snapshot) ?? repository.ListSnapshots().LastOrDefault() ?? throw new CliInputException("the repository holds no snapshot");
             ProgressWriter progress = ProgressWriter.For(stdout);
+            if (result.GetValue(study) is { } studyUid)
+            {
+                string dir = result.GetValue(data)!;
+                ArchiveOptions live = ArchiveOptions.FromEnvironment(dir) with { KeyDirectory = result.GetValue(keyDir), CreateIfMissing = false, MinimumFreeBytes = 0 };
+                StudyRestoreResult one;
+                await using (AuditLog log = await OpenAuditAsync(dir, ct).ConfigureAwait(false))
+                await using (ArchiveStore archive = ArchiveStore.Open(live))
+                {
+                    one = await StudyRestorer.RestoreStudyAsync(
+                        repository,
+                        new StudyRestoreRequest
+                        {
+                            SnapshotId = id,
+                            Verifier = Verifier(repository, result.GetValue(publicKey), dir, stderr),
+                            StudyInstanceUid = studyUid,
+                            ScratchDirectory = Path.GetTempPath(),
+                            KeyDirectory = result.GetValue(keyDir) ?? Path.Combine(dir, "keys"),
+                            KekSecret = live.KekSecret,
+                            IndexKeySecret = live.IndexKeySecret,
+                            SourceId = Source(),
+                        },
+                        archive,
+                        log,
+                        progress,
+                        ct).ConfigureAwait(false);
+                }
+
+                progress.Finish();
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"restored study {studyUid} from snapshot {id}: {one.Instances} instance(s) verified; {one.Stored} stored, {one.Duplicates} already present, {one.Conflicts} kept as conflict copies")).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
             RestoreResult restored = await SnapshotRestorer.RestoreAsync(
                 repository,
                 new RestoreRequest
@@ -381,13 +427,18 @@ internal static class BackupCommands
             await stderr.WriteLineAsync("error: " + ex.Message + " (the gateway is running: stop it, or let its schedule take the snapshot)").ConfigureAwait(false);
             return BackupExitCodes.InUse;
         }
+        catch (ArchiveInUseException ex)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message + " (stop the gateway first)").ConfigureAwait(false);
+            return BackupExitCodes.InUse;
+        }
         catch (BackupException ex) when (ex.Message.Contains("in use", StringComparison.Ordinal))
         {
             await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return BackupExitCodes.InUse;
         }
         catch (Exception ex) when (ex is CliInputException or BackupException or AuditLogException or ArchiveKeyException or ArchiveIndexException
-            or IOException or UnauthorizedAccessException or FormatException or Microsoft.Data.Sqlite.SqliteException)
+            or ArchiveIntegrityException or IOException or UnauthorizedAccessException or FormatException or Microsoft.Data.Sqlite.SqliteException)
         {
             await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;
