@@ -38,6 +38,38 @@ public sealed class BackupCommandsTests
     }
 
     [Fact]
+    public async Task Show_Drill_DrillReport_RestoreStudy_ThroughGatewayctl()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(4, studies: 2);
+        SnapshotResult s = await h.SnapshotAsync();
+        await h.Audit!.DisposeAsync();
+        string repo = h.RepositoryDirectory;
+
+        (int code, string output, _) = await RunAsync("backup", "show", s.Manifest.Id, "--repo", repo, "--data", h.DataDirectory, "--files");
+        Assert.Equal(0, code);
+        Assert.Contains("signature and Merkle root verified", output, StringComparison.Ordinal);
+        Assert.Contains(s.Manifest.MerkleRoot, output, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(h.Scratch("scratch"));
+        (code, output, _) = await RunAsync("backup", "drill", "--data", h.DataDirectory, "--repo", repo, "--scratch", h.Scratch("scratch"), "--sample", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("PASSED", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("backup", "drill", "--data", h.DataDirectory, "--repo", repo, "--report");
+        Assert.Equal(0, code);
+        Assert.Contains(s.Manifest.Id, output, StringComparison.Ordinal);
+        Assert.Contains("passed", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("backup", "restore", "--repo", repo, "--data", h.DataDirectory, "--study", h.Instances[0].StudyUid);
+        Assert.Equal(0, code);
+        Assert.Contains("2 instance(s) verified; 0 stored, 2 already present", output, StringComparison.Ordinal);
+
+        (code, _, string error) = await RunAsync("backup", "restore", "--repo", repo, "--data", h.DataDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("exactly one of --to DIR and --study UID", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Prune_OfRetainedSnapshot_ExitsSix()
     {
         await using BackupHarness h = await new BackupHarness().PopulateAsync(1);

@@ -44,14 +44,12 @@ internal static class BackupCommands
         {
             string dir = result.GetValue(data)!;
             ArchiveOptions options = ArchiveOptions.FromEnvironment(dir) with { KeyDirectory = result.GetValue(keyDir), CreateIfMissing = false, MinimumFreeBytes = 0 };
-            ProgressWriter progress = ProgressWriter.For(stdout);
             ArchiveVerificationReport report;
             using (var admin = ArchiveAdmin.Open(options))
             {
-                report = await admin.VerifyObjectsAsync(new Progress<ArchiveVerifyProgress>(p => progress.Report(new BackupProgress("verify", p.BytesDone, p.BytesTotal))), ct).ConfigureAwait(false);
+                report = await ProgressWriter.RunAsync(stdout, progress => admin.VerifyObjectsAsync(new Progress<ArchiveVerifyProgress>(p => progress.Report(new BackupProgress("verify", p.BytesDone, p.BytesTotal))), ct)).ConfigureAwait(false);
             }
 
-            progress.Finish();
             foreach (ArchiveObjectProblem p in report.Problems)
             {
                 await stdout.WriteLineAsync($"DAMAGED {p.ObjectName} {p.SopInstanceUid}: {p.Reason}").ConfigureAwait(false);
@@ -86,7 +84,6 @@ internal static class BackupCommands
         command.SetAction((result, ct) => RunGuardedAsync(stderr, async () =>
         {
             string dir = result.GetValue(data)!;
-            ProgressWriter progress = ProgressWriter.For(stdout);
             SnapshotResult snapshot;
             await using (AuditLog log = await OpenAuditAsync(dir, ct).ConfigureAwait(false))
             {
@@ -94,10 +91,9 @@ internal static class BackupCommands
                     BackupRepository.Open(result.GetValue(repo)!, create: true),
                     new SnapshotOptions { DataDirectory = dir, PolicyDirectory = result.GetValue(policy), Retention = TimeSpan.FromDays(result.GetValue(retention)), SourceId = Source() },
                     log);
-                snapshot = await writer.CreateAsync(progress, ct).ConfigureAwait(false);
+                snapshot = await ProgressWriter.RunAsync(stdout, progress => writer.CreateAsync(progress, ct)).ConfigureAwait(false);
             }
 
-            progress.Finish();
             SnapshotManifest m = snapshot.Manifest;
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"snapshot {m.Id}: {m.Files.Count} file(s), {ProgressWriter.Bytes(m.TotalBytes)}; read {snapshot.FilesRead}, new {snapshot.NewBlobs} blob(s) {ProgressWriter.Bytes(snapshot.NewBytes)}; {snapshot.Elapsed.TotalSeconds:0.00} s")).ConfigureAwait(false);
@@ -228,7 +224,6 @@ internal static class BackupCommands
         {
             BackupRepository repository = BackupRepository.Open(result.GetValue(repo)!, create: false);
             string id = result.GetValue(snapshot) ?? repository.ListSnapshots().LastOrDefault() ?? throw new CliInputException("the repository holds no snapshot");
-            ProgressWriter progress = ProgressWriter.For(stdout);
             if (result.GetValue(study) is { } studyUid)
             {
                 string dir = result.GetValue(data)!;
@@ -237,7 +232,7 @@ internal static class BackupCommands
                 await using (AuditLog log = await OpenAuditAsync(dir, ct).ConfigureAwait(false))
                 await using (ArchiveStore archive = ArchiveStore.Open(live))
                 {
-                    one = await StudyRestorer.RestoreStudyAsync(
+                    one = await ProgressWriter.RunAsync(stdout, progress => StudyRestorer.RestoreStudyAsync(
                         repository,
                         new StudyRestoreRequest
                         {
@@ -253,16 +248,15 @@ internal static class BackupCommands
                         archive,
                         log,
                         progress,
-                        ct).ConfigureAwait(false);
+                        ct)).ConfigureAwait(false);
                 }
 
-                progress.Finish();
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"restored study {studyUid} from snapshot {id}: {one.Instances} instance(s) verified; {one.Stored} stored, {one.Duplicates} already present, {one.Conflicts} kept as conflict copies")).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
-            RestoreResult restored = await SnapshotRestorer.RestoreAsync(
+            RestoreResult restored = await ProgressWriter.RunAsync(stdout, progress => SnapshotRestorer.RestoreAsync(
                 repository,
                 new RestoreRequest
                 {
@@ -274,8 +268,7 @@ internal static class BackupCommands
                     IndexKeySecret = Environment.GetEnvironmentVariable(ArchiveOptions.IndexKeyEnvironmentVariable) is { Length: > 0 } ik ? ik : null,
                 },
                 progress,
-                ct).ConfigureAwait(false);
-            progress.Finish();
+                ct)).ConfigureAwait(false);
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"restored snapshot {id} to {restored.Target}: {restored.Manifest.Files.Count} file(s), {ProgressWriter.Bytes(restored.Manifest.TotalBytes)}, {restored.ObjectsVerified} object(s) and {restored.AuditRecords} audit record(s) verified; {restored.Elapsed.TotalSeconds:0.00} s")).ConfigureAwait(false);
             await stdout.WriteLineAsync("policy files are in TARGET/policy; point the gateway's PolicyDirectory there or copy them back").ConfigureAwait(false);
@@ -318,11 +311,10 @@ internal static class BackupCommands
                 return ExitCodes.Success;
             }
 
-            ProgressWriter progress = ProgressWriter.For(stdout);
             DrillReport drill;
             await using (AuditLog log = await OpenAuditAsync(dir, ct).ConfigureAwait(false))
             {
-                drill = await DrillRunner.RunAsync(
+                drill = await ProgressWriter.RunAsync(stdout, progress => DrillRunner.RunAsync(
                     repository,
                     new DrillOptions
                     {
@@ -341,10 +333,9 @@ internal static class BackupCommands
                     log,
                     progress,
                     null,
-                    ct).ConfigureAwait(false);
+                    ct)).ConfigureAwait(false);
             }
 
-            progress.Finish();
             foreach (DrillCheck check in drill.Checks)
             {
                 await stdout.WriteLineAsync($"{(check.Passed ? "pass" : "FAIL")} {check.Name}: {check.Detail}").ConfigureAwait(false);

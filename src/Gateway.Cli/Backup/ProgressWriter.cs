@@ -1,76 +1,95 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gateway.Backup;
+using Spectre.Console;
 
 namespace Gateway.Cli.Backup;
 
 /// <summary>
-/// Progress of a long operation: on a terminal one line redrawn in place (bytes, rate, time left); otherwise a plain line
-/// at each tenth, so logs stay readable.
+/// Progress of a long operation: on a terminal a Spectre.Console progress display (bytes, bar, rate, time left); otherwise
+/// a plain line at each tenth of each phase, so logs stay readable.
 /// </summary>
+/// <remarks>
+/// The operation reports from several threads; Spectre's display is not thread safe, so reports only record the latest
+/// figures under a lock and one loop on the calling thread draws them.
+/// </remarks>
 internal sealed class ProgressWriter : IProgress<BackupProgress>
 {
-    private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(250);
-    private readonly TextWriter _output;
-    private readonly bool _terminal;
+    private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(200);
+    private readonly TextWriter? _plain;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private TimeSpan _last = TimeSpan.MinValue;
-    private string _phase = string.Empty;
+    private readonly List<BackupProgress> _phases = [];
     private int _tenth = -1;
 
-    public ProgressWriter(TextWriter output, bool terminal)
+    private ProgressWriter(TextWriter? plain)
     {
-        _output = output;
-        _terminal = terminal;
+        _plain = plain;
     }
 
-    /// <summary>A writer for <paramref name="output"/>: redrawn in place when it is the console and stdout is a terminal.</summary>
-    public static ProgressWriter For(TextWriter output) => new(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+    /// <summary>
+    /// Runs <paramref name="body"/> with a progress sink: a live display when <paramref name="output"/> is the console
+    /// and a terminal, plain lines on <paramref name="output"/> otherwise.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(TextWriter output, Func<IProgress<BackupProgress>, Task<T>> body)
+    {
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return await body(new ProgressWriter(output)).ConfigureAwait(false);
+        }
+
+        var sink = new ProgressWriter(null);
+        return await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                Task<T> work = body(sink);
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                while (true)
+                {
+                    foreach (BackupProgress p in sink.Snapshot())
+                    {
+                        if (!tasks.TryGetValue(p.Phase, out ProgressTask? task))
+                        {
+                            task = tasks[p.Phase] = context.AddTask(Markup.Escape(p.Phase), maxValue: Math.Max(1, p.BytesTotal));
+                        }
+
+                        task.MaxValue = Math.Max(1, p.BytesTotal);
+                        task.Value = Math.Min(p.BytesDone, task.MaxValue);
+                    }
+
+                    context.Refresh();
+                    if (work.IsCompleted)
+                    {
+                        return await work.ConfigureAwait(false);
+                    }
+
+                    await Task.WhenAny(work, Task.Delay(Redraw)).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+    }
 
     public void Report(BackupProgress value)
     {
         lock (_gate)
         {
-            if (value.Phase != _phase)
+            int index = _phases.FindIndex(p => p.Phase == value.Phase);
+            if (index < 0)
             {
-                Finish();
-                _phase = value.Phase;
+                _phases.Add(value);
                 _tenth = -1;
                 _clock.Restart();
             }
-
-            TimeSpan elapsed = _clock.Elapsed;
-            double rate = elapsed.TotalSeconds > 0 ? value.BytesDone / elapsed.TotalSeconds : 0;
-            string left = rate > 0 && value.BytesTotal > value.BytesDone ? Duration(TimeSpan.FromSeconds((value.BytesTotal - value.BytesDone) / rate)) : "0s";
-            string line = string.Create(CultureInfo.InvariantCulture,
-                $"{value.Phase}: {Bytes(value.BytesDone)} of {Bytes(value.BytesTotal)}, {Bytes((long)rate)}/s, {left} left");
-            if (_terminal)
-            {
-                if (elapsed - _last >= Redraw || value.BytesDone >= value.BytesTotal)
-                {
-                    _last = elapsed;
-                    _output.Write("\r" + line.PadRight(78));
-                }
-            }
             else
             {
-                int tenth = value.BytesTotal <= 0 ? 10 : (int)(value.BytesDone * 10 / value.BytesTotal);
-                if (tenth > _tenth)
-                {
-                    _tenth = tenth;
-                    _output.WriteLine(line);
-                }
+                _phases[index] = value;
             }
-        }
-    }
 
-    /// <summary>Ends the redrawn line, if any.</summary>
-    public void Finish()
-    {
-        if (_terminal && _phase.Length > 0)
-        {
-            _output.WriteLine();
+            if (_plain is not null)
+            {
+                WritePlain(value);
+            }
         }
     }
 
@@ -82,7 +101,27 @@ internal sealed class ProgressWriter : IProgress<BackupProgress>
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
     };
 
-    public static string Duration(TimeSpan t) => t.TotalSeconds < 60
-        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.0}s")
-        : string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalMinutes}m{t.Seconds:00}s");
+    private List<BackupProgress> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _phases];
+        }
+    }
+
+    private void WritePlain(BackupProgress value)
+    {
+        int tenth = value.BytesTotal <= 0 ? 10 : (int)(value.BytesDone * 10 / value.BytesTotal);
+        if (tenth <= _tenth)
+        {
+            return;
+        }
+
+        _tenth = tenth;
+        TimeSpan elapsed = _clock.Elapsed;
+        double rate = elapsed.TotalSeconds > 0 ? value.BytesDone / elapsed.TotalSeconds : 0;
+        TimeSpan left = rate > 0 && value.BytesTotal > value.BytesDone ? TimeSpan.FromSeconds((value.BytesTotal - value.BytesDone) / rate) : TimeSpan.Zero;
+        _plain!.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{value.Phase}: {Bytes(value.BytesDone)} of {Bytes(value.BytesTotal)}, {Bytes((long)rate)}/s, {left.TotalSeconds:0.0} s left"));
+    }
 }
