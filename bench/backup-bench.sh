@@ -101,8 +101,8 @@ rto=$(grep -o 'RTO [0-9.]* s' "$tmp/gw-drill.log" | head -1)
 # ---- restic --------------------------------------------------------------------------------------------------------
 export RESTIC_REPOSITORY="$tmp/repo-restic" RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$tmp/restic-cache"
 restic init >/dev/null
-timed restic-first restic backup --no-scan "$data"
-timed restic-incr restic backup --no-scan "$data"
+timed restic-first restic backup "$data"
+timed restic-incr restic backup "$data"
 timed restic-restore restic restore latest --target "$tmp/restore-restic"
 
 printf '\n%-44s %12s %12s\n' step gatewayctl restic

@@ -90,10 +90,9 @@ public static class SnapshotRestorer
         }
 
         string directory = Path.GetDirectoryName(destination)!;
-        lock (repository)
-        {
-            ImmutableFiles.CreateDirectory(directory);
-        }
+
+        // Safe in parallel: creating a directory that another file's restore just created is a no-op.
+        ImmutableFiles.CreateDirectory(directory);
 
         string temp = Path.Combine(directory, "." + Path.GetFileName(destination) + ".restore");
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);

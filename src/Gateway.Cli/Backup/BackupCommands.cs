@@ -415,7 +415,7 @@ internal static class BackupCommands
         }
         catch (AuditLogException ex) when (ex.Message.Contains("in use", StringComparison.Ordinal))
         {
-            await stderr.WriteLineAsync("error: " + ex.Message + " (the gateway is running: stop it, or let its schedule take the snapshot)").ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + ex.Message + " (the running gateway holds it: this command records to the audit log, so stop the gateway first)").ConfigureAwait(false);
             return BackupExitCodes.InUse;
         }
         catch (ArchiveInUseException ex)
