@@ -16,7 +16,7 @@ namespace Gateway.Archive;
 /// Error texts of outbox items are decrypted when the archive's keys are at hand (<see cref="KeysAvailable"/>);
 /// without them, items are still listed and retried.
 /// </remarks>
-public sealed class ArchiveAdmin : IDisposable
+public sealed partial class ArchiveAdmin : IDisposable
 {
     private readonly ArchiveDatabase _db;
     private readonly ArchiveKeys? _keys;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Gateway.Cli.Archive;
 using Gateway.Cli.Audit;
+using Gateway.Cli.Backup;
 using Gateway.Cli.Dicom;
 using Gateway.Cli.Identity;
 using Gateway.Cli.Policy;
@@ -29,6 +30,9 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+
+        root.Subcommands.Add(BackupCommands.Create(stdout, stderr));
+        root.Subcommands.Add(BackupCommands.CreateArchive(stdout, stderr));
 
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using Gateway.Backup.Tests.Support;
+
+namespace Gateway.Backup.Tests;
+
+public sealed class BackupCommandsTests
+{
+    [Fact]
+    public async Task Snapshot_List_Restore_ArchiveVerify_ThroughGatewayctl()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(6);
+        await h.Audit!.DisposeAsync();
+        string repo = h.RepositoryDirectory;
+
+        (int code, string output, _) = await RunAsync("backup", "snapshot", "--data", h.DataDirectory, "--repo", repo, "--policy", h.PolicyDirectory, "--retention-days", "7");
+        Assert.Equal(0, code);
+        Assert.Contains("snapshot 2", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("backup", "list", "--repo", repo, "--data", h.DataDirectory);
+        Assert.Equal(0, code);
+        Assert.Contains("signed", output, StringComparison.Ordinal);
+
+        string victim = h.ObjectFiles()[2];
+        File.WriteAllBytes(victim, RandomNumberGenerator.GetBytes((int)new FileInfo(victim).Length));
+        (code, output, _) = await RunAsync("archive", "verify", "--data", h.DataDirectory);
+        Assert.Equal(4, code);
+        Assert.Contains("DAMAGED " + Path.GetFileNameWithoutExtension(victim), output, StringComparison.Ordinal);
+        Assert.Contains("security alert recorded", output, StringComparison.Ordinal);
+
+        string target = h.Scratch("restored");
+        (code, output, _) = await RunAsync("backup", "restore", "--repo", repo, "--to", target, "--key-dir", h.KeyDirectory, "--data", h.DataDirectory);
+        Assert.Equal(0, code);
+        Assert.Contains("6 object(s)", output, StringComparison.Ordinal);
+
+        (code, _, string error) = await RunAsync("backup", "restore", "--repo", repo, "--to", target, "--key-dir", h.KeyDirectory, "--data", h.DataDirectory);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: restore target", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_Drill_DrillReport_RestoreStudy_ThroughGatewayctl()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(4, studies: 2);
+        SnapshotResult s = await h.SnapshotAsync();
+        await h.Audit!.DisposeAsync();
+        string repo = h.RepositoryDirectory;
+
+        (int code, string output, _) = await RunAsync("backup", "show", s.Manifest.Id, "--repo", repo, "--data", h.DataDirectory, "--files");
+        Assert.Equal(0, code);
+        Assert.Contains("signature and Merkle root verified", output, StringComparison.Ordinal);
+        Assert.Contains(s.Manifest.MerkleRoot, output, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(h.Scratch("scratch"));
+        (code, output, _) = await RunAsync("backup", "drill", "--data", h.DataDirectory, "--repo", repo, "--scratch", h.Scratch("scratch"), "--sample", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("PASSED", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("backup", "drill", "--data", h.DataDirectory, "--repo", repo, "--report");
+        Assert.Equal(0, code);
+        Assert.Contains(s.Manifest.Id, output, StringComparison.Ordinal);
+        Assert.Contains("passed", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("backup", "restore", "--repo", repo, "--data", h.DataDirectory, "--study", h.Instances[0].StudyUid);
+        Assert.Equal(0, code);
+        Assert.Contains("2 instance(s) verified; 0 stored, 2 already present", output, StringComparison.Ordinal);
+
+        (code, _, string error) = await RunAsync("backup", "restore", "--repo", repo, "--data", h.DataDirectory);
+        Assert.Equal(1, code);
+        Assert.Contains("exactly one of --to DIR and --study UID", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prune_OfRetainedSnapshot_ExitsSix()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(1);
+        SnapshotResult s = await h.SnapshotAsync();
+
+        (int code, _, string error) = await RunAsync("backup", "prune", "--repo", h.RepositoryDirectory, "--data", h.DataDirectory, "--id", s.Manifest.Id);
+
+        Assert.Equal(6, code);
+        Assert.Contains("retained until", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Snapshot_WhileTheAuditLogIsHeld_ExitsFive()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(1);
+
+        (int code, _, string error) = await RunAsync("backup", "snapshot", "--data", h.DataDirectory, "--repo", h.RepositoryDirectory);
+
+        Assert.Equal(5, code);
+        Assert.Contains("in use", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = await Gateway.Cli.Program.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
