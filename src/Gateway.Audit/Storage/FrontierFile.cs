@@ -128,12 +128,14 @@ internal static class FrontierFile
         }
 
         Frontier? best = null;
+        bool anyWritten = false;
         var errors = new List<string>();
         var malformed = new List<string>();
         byte[] buffer = new byte[SlotSize];
         for (int i = 0; i < 2; i++)
         {
             int read = RandomAccess.Read(file, buffer, (long)i * SlotSize);
+            anyWritten |= read == SlotSize;
             string? error = "not written";
             bool whole = false;
             Frontier? candidate = read == SlotSize ? Decode(buffer, out error, out whole) : null;
@@ -155,7 +157,9 @@ internal static class FrontierFile
             }
         }
 
-        if (best is null)
+        // A file created but never given a whole slot (no checkpoint yet, or copied before the first) is no frontier, as
+        // if it were absent: the frontier only saves reading; nothing is lost or hidden without it.
+        if (best is null && anyWritten)
         {
             problem = "no whole frontier in the frontier file (" + string.Join("; ", errors) + ")";
         }

@@ -187,6 +187,21 @@ public sealed class FrontierTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_EmptyFrontierFile_IsNoFrontierAndNoProblem()
+    {
+        // A frontier file that exists but never got a whole slot (a copy taken before the first checkpoint's frontier).
+        await CreateAsync(_dir.Path, 300, checkpointEvery: 100);
+        await File.WriteAllBytesAsync(new AuditLogPaths(_dir.Path).Frontier, []);
+
+        AuditLog log = AuditLog.Open(TestLogs.Options(_dir.Path));
+        await using (log)
+        {
+            Assert.Null(log.Recovery.FrontierProblem);
+            Assert.Equal(300, log.RecordsReadAtOpen);
+        }
+    }
+
+    [Fact]
     public async Task Open_TornTailAfterTheFrontier_IsCut()
     {
         string image = await CrashImageAsync(records: 250, checkpointEvery: 100);
