@@ -9,7 +9,8 @@
 #   STOW-RS   N fresh images in one request: into the gateway (policy per instance, encrypted archive, audit record
 #             per instance, all durable before the answer) vs into Orthanc directly. Target: >= 0.8 of direct.
 #
-# Knobs: N=100, WORKDIR=/tmp, KEEP=1 keeps the temporary directory, PORT=32112 (first port tried).
+# Knobs: N=100, WORKDIR=/tmp, KEEP=1 keeps the temporary directory, PORT=32112 (first port tried), GW_CURL="--http1.1"
+# (extra curl options towards the gateway: curl negotiates HTTP/2 over TLS by default).
 # Needs dcmtk, orthanc, orthanc-dicomweb, curl, python3. Every process it starts is stopped by PID.
 set -euo pipefail
 
@@ -106,7 +107,7 @@ wait_listen "$hport"
 secret=$(dotnet "$tmp/cli/gatewayctl.dll" identity client add bench-app --kind service --data "$work/data" --policy "$work/policies" | sed -n 's/^secret: //p')
 token=$(curl -sf --cacert "$work/certs/ca.crt" -d grant_type=client_credentials -d client_id=bench-app -d client_secret="$secret" \
   "https://127.0.0.1:$hport/connect/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-gw=(--cacert "$work/certs/ca.crt" -H "Authorization: Bearer $token")
+gw=(--cacert "$work/certs/ca.crt" -H "Authorization: Bearer $token" ${GW_CURL:-})
 gwroot="https://127.0.0.1:$hport/dicom-web"
 oroot="http://127.0.0.1:$ohttp/dicom-web"
 
