@@ -149,6 +149,11 @@ public sealed partial class PolicyEvaluator
     // and those its token carried; null when there is none. An identity the policy does not know counts as none.
     private HashSet<string>? IdentityRoles(string? userId, string? clientId, IReadOnlyList<string>? tokenRoles)
     {
+        if (userId is null && clientId is null)
+        {
+            return null;
+        }
+
         var roles = new HashSet<string>(tokenRoles ?? [], StringComparer.Ordinal);
         bool identified = false;
         if (userId is not null && _usersById.TryGetValue(userId, out int[]? userRoles))

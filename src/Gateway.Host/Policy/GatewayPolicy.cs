@@ -87,6 +87,7 @@ public sealed partial class GatewayPolicy : IDisposable
     public AssociationAuthorization Authorize(AssociationAuthorizationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        Gateway.Identity.Validation.IdentityResult? identity = IdentityOf(context.Identity);
         var request = new PolicyAssociationRequest
         {
             CallingAE = context.Request.CallingAE,
@@ -94,9 +95,9 @@ public sealed partial class GatewayPolicy : IDisposable
             RemoteAddress = (context.RemoteEndPoint as IPEndPoint)?.Address,
             Certificate = context.Certificate is X509Certificate2 certificate ? PolicyCertificate.FromCertificate(certificate) : null,
             At = _time.GetUtcNow(),
-            UserId = IdentityOf(context.Identity)?.PolicyUserId,
-            ClientId = IdentityOf(context.Identity)?.ClientId,
-            Roles = IdentityOf(context.Identity)?.Roles,
+            UserId = identity?.PolicyUserId,
+            ClientId = identity?.ClientId,
+            Roles = identity?.Roles,
         };
         PolicyAssociationDecision decision = _store.Current!.Evaluator.EvaluateAssociation(request);
         Record(decision.Decision, "association", context.Request.CallingAE, context.Request.CalledAE, context.RemoteEndPoint);
@@ -125,6 +126,7 @@ public sealed partial class GatewayPolicy : IDisposable
     public PolicyDecision Check(DicomAssociation association, PolicyOperation operation, string? sopClass, string? moveDestination = null, long? objectSize = null)
     {
         ArgumentNullException.ThrowIfNull(association);
+        Gateway.Identity.Validation.IdentityResult? identity = IdentityOf(association.Identity);
         var request = new PolicyRequest
         {
             Protocol = PolicyProtocol.Dimse,
@@ -137,9 +139,9 @@ public sealed partial class GatewayPolicy : IDisposable
             MoveDestination = moveDestination,
             ObjectSize = objectSize,
             At = _time.GetUtcNow(),
-            UserId = IdentityOf(association.Identity)?.PolicyUserId,
-            ClientId = IdentityOf(association.Identity)?.ClientId,
-            Roles = IdentityOf(association.Identity)?.Roles,
+            UserId = identity?.PolicyUserId,
+            ClientId = identity?.ClientId,
+            Roles = identity?.Roles,
         };
         PolicyDecision decision = Evaluate(request, association.RemoteEndPoint);
         if (!decision.IsAllowed)
