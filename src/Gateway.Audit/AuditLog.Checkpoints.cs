@@ -89,6 +89,29 @@ public sealed partial class AuditLog
     private TreeHead TakeTreeHead() =>
         new(_tree.Size, _tree.Root(), [.. _tree.Nodes], _tree.LastLeafInclusionProof(), _lastLeafHash, _lastRecord);
 
+    /// <summary>
+    /// For tests that copy a live log as a crash would leave it: waits until the checkpoint at <paramref name="size"/> (or
+    /// a later one) and its frontier are on disk, and no other checkpoint is being written.
+    /// </summary>
+    internal async Task WaitForCheckpointAsync(long size, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while ((LatestCheckpoint?.Size ?? 0) < size)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"no checkpoint at {size} within {timeout}");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        // The latest checkpoint is published before its frontier is saved, both under the lock: taking it waits for both.
+        lock (_checkpointLock)
+        {
+        }
+    }
+
     // Under _checkpointLock, once the checkpoint of `head` is durable at `noteOffset`: the next open starts from here. Not
     // saving it costs only a longer open (the previous frontier, or none, is used), so a failure is logged, not fatal.
     private void SaveFrontier(TreeHead head, long noteOffset)

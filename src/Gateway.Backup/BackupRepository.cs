@@ -29,6 +29,7 @@ public sealed class BackupRepository
 {
     private const int CopyBufferSize = 1024 * 1024;
     private const long MaxSignatureBytes = 64 * 1024;
+    private readonly Lock _publishGate = new();
 
     private BackupRepository(string directory)
     {
@@ -189,9 +190,35 @@ public sealed class BackupRepository
             }
 
             string sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            return (sha, size, PublishBlob(temp, sha, size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves a hashed temporary file into place as blob <paramref name="sha"/> unless that blob is stored already, and seals it.
+    /// </summary>
+    /// <remarks>
+    /// Serialised: two files with the same bytes (empty files, say) are copied at once, and <see cref="File.Move(string, string, bool)"/>
+    /// is not atomic everywhere (where the kernel or file system lacks <c>RENAME_NOREPLACE</c> it checks, then renames), so
+    /// a second writer could replace the first one's blob between its move and its seal, and the seal of the second then
+    /// fails on the first one's immutable attribute (seen in CI). Other processes are kept out by the repository's lock.
+    /// </remarks>
+    /// <returns>True when this call added the blob.</returns>
+    private bool PublishBlob(string temp, string sha, long size)
+    {
+        lock (_publishGate)
+        {
             if (HasBlob(sha, size))
             {
-                return (sha, size, false);
+                return false;
             }
 
             string path = BlobPath(sha);
@@ -202,20 +229,11 @@ public sealed class BackupRepository
             }
             catch (IOException) when (HasBlob(sha, size))
             {
-                // Two files with the same bytes copied at once (empty files, say): the first one's blob serves both.
-                return (sha, size, false);
+                return false;
             }
 
             ImmutableFiles.Seal(path);
-            return (sha, size, true);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
+            return true;
         }
     }
 

@@ -189,7 +189,7 @@ public static class SnapshotRestorer
         {
             using var admin = ArchiveAdmin.Open(options);
             report = await admin.VerifyObjectsAsync(
-                new Progress<ArchiveVerifyProgress>(p => progress?.Report(new BackupProgress("verify objects", p.BytesDone, p.BytesTotal))),
+                BackupProgress.ForArchiveVerify(progress, "verify objects"),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Gateway.Archive.Keys.ArchiveKeyException ex)

@@ -47,7 +47,7 @@ internal static class BackupCommands
             ArchiveVerificationReport report;
             using (var admin = ArchiveAdmin.Open(options))
             {
-                report = await ProgressWriter.RunAsync(stdout, progress => admin.VerifyObjectsAsync(new Progress<ArchiveVerifyProgress>(p => progress.Report(new BackupProgress("verify", p.BytesDone, p.BytesTotal))), ct)).ConfigureAwait(false);
+                report = await ProgressWriter.RunAsync(stdout, progress => admin.VerifyObjectsAsync(BackupProgress.ForArchiveVerify(progress, "verify"), ct)).ConfigureAwait(false);
             }
 
             foreach (ArchiveObjectProblem p in report.Problems)

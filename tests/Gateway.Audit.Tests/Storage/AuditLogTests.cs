@@ -57,7 +57,7 @@ public sealed class AuditLogTests : IDisposable
         await using (log)
         {
             await log.AppendAsync(SampleRecords.Transfer(0));
-            for (int i = 0; i < 100 && log.LatestCheckpoint?.Size != 1; i++)
+            for (int i = 0; i < 600 && log.LatestCheckpoint?.Size != 1; i++)
             {
                 await Task.Delay(50);
             }

@@ -249,16 +249,7 @@ public sealed class FrontierTests : IDisposable
     }
 
     // Checkpoints are signed after their records are acknowledged: wait until the one at `size` (and its frontier) is saved.
-    private static async Task WaitForCheckpointAsync(AuditLog log, long size)
-    {
-        for (int i = 0; i < 600 && (log.LatestCheckpoint?.Size ?? 0) < size; i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(log.LatestCheckpoint?.Size >= size, $"no checkpoint at {size} yet");
-        await Task.Delay(200);
-    }
+    private static Task WaitForCheckpointAsync(AuditLog log, long size) => log.WaitForCheckpointAsync(size, TimeSpan.FromSeconds(60));
 
     private static void AssertVerifies(string directory, long records)
     {

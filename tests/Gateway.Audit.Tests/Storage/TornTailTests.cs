@@ -131,7 +131,8 @@ public sealed class TornTailTests : IDisposable
                 await log.AppendAsync(SampleRecords.Transfer(i));
             }
 
-            await Task.Delay(100); // let the writer finish an eventual checkpoint fsync before copying
+            // Let the writer finish the checkpoint every 5 records signs after their acknowledgement before copying.
+            await log.WaitForCheckpointAsync(acknowledged / 5 * 5, TimeSpan.FromSeconds(60));
             LogFiles.CopyDirectory(live, image);
         }
 
