@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Audit;
+using Gateway.Host.Admin;
 using Gateway.Host.Configuration;
 using Gateway.Host.DicomWeb;
 using Gateway.Identity;
@@ -31,7 +32,15 @@ public static class GatewayApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         (string? configFile, string[] rest) = ExtractConfigFile(args);
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = Directory.GetCurrentDirectory() });
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = rest,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+
+            // The admin console's Razor Pages are found in the application's assembly: this one, also when a test runner
+            // is the entry assembly.
+            ApplicationName = typeof(GatewayApplication).Assembly.GetName().Name,
+        });
 
         // The embedded defaults ship beside the binary and come first: a site's appsettings.json in the working
         // directory, --config FILE, environment variables (Gateway__Vlan__Port=104) and arguments override them.
@@ -79,6 +88,7 @@ public static class GatewayApplication
         });
         builder.Services.AddSingleton<Gateway.Audit.IAuditLog, Audit.FailStopAuditLog>();
         builder.Services.AddSingleton<Audit.GatewayAudit>();
+        builder.Services.AddSingleton<Policy.PolicyTraffic>();
         builder.Services.AddSingleton<Policy.GatewayPolicy>();
         builder.Services.AddSingleton(sp => Gateway.Archive.ArchiveStore.Open(
             Archive.RetentionService.Apply(Gateway.Archive.ArchiveOptions.FromEnvironment(dataDirectory), sp.GetRequiredService<IOptions<RetentionOptions>>().Value) with
@@ -107,7 +117,9 @@ public static class GatewayApplication
         builder.Services.AddSingleton<DimseListeners>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DimseListeners>());
         builder.Services.AddHostedService<StartupBanner>();
-        builder.Services.AddGatewayIdentity(IdentityOptionsFor(builder.Configuration, gateway), dataDirectory);
+        GatewayIdentityOptions identity = IdentityOptionsFor(builder.Configuration, gateway);
+        builder.Services.AddGatewayIdentity(identity, dataDirectory);
+        builder.Services.AddGatewayAdmin(builder.Configuration, identity, tls);
         builder.Services.AddGatewayDicomWeb(builder.Configuration);
         builder.Services.AddGatewayOperations(builder.Configuration);
 
@@ -146,6 +158,7 @@ public static class GatewayApplication
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGatewayIdentity();
         app.MapGatewayDicomWeb();
+        app.MapGatewayAdmin();
         return app;
     }
 

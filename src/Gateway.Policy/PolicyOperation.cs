@@ -57,4 +57,10 @@ public enum PolicyOperation : byte
 
     /// <summary><c>drill-read</c>: read restore drill reports.</summary>
     DrillRead = 40,
+
+    /// <summary><c>queue-read</c>: read the forwarding queues, their figures and dead letters.</summary>
+    QueueRead = 41,
+
+    /// <summary><c>queue-retry</c>: send dead-lettered items again.</summary>
+    QueueRetry = 42,
 }

@@ -25,6 +25,8 @@ public static class PolicyOperations
         (PolicyOperation.BackupRestore, "backup-restore"),
         (PolicyOperation.DrillRun, "drill-run"),
         (PolicyOperation.DrillRead, "drill-read"),
+        (PolicyOperation.QueueRead, "queue-read"),
+        (PolicyOperation.QueueRetry, "queue-retry"),
     ];
 
     // Bit per defined operation; IsDefined is on the hot path of every decision.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Gateway.Audit.Checkpoints;
@@ -31,8 +32,68 @@ public static class AuditExporter
         var reader = new AuditLogReader(log.Paths);
         string note = NoteFor(reader, log.Verifier, checkpoint);
 
-        int count = await Task.Run(() => WriteBundle(reader, log, request, checkpoint, note, output, zip, cancellationToken), cancellationToken).ConfigureAwait(false);
+        int count = await Task.Run(
+            () =>
+            {
+                using var bundle = new BundleWriter(output, zip);
+                return WriteBundle(reader, log, request, checkpoint, note, bundle, cancellationToken);
+            },
+            cancellationToken).ConfigureAwait(false);
         return new AuditExportResult(count, checkpoint, auditIndex, output);
+    }
+
+    /// <summary>
+    /// Records the export, signs a checkpoint covering it, and streams the bundle as a zip to <paramref name="destination"/>
+    /// (a download: the decrypted records never touch the disk). <see cref="AuditExportRequest.OutputPath"/> only names it.
+    /// </summary>
+    /// <exception cref="AuditLogException">The export could not be audited, or the log could not be read.</exception>
+    public static async Task<AuditExportResult> ExportZipAsync(AuditLog log, AuditExportRequest request, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(destination);
+        long auditIndex = await log.AppendAsync(AuditLogUsed(log, request), cancellationToken).ConfigureAwait(false);
+        Checkpoint checkpoint = await log.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new AuditLogReader(log.Paths);
+        string note = NoteFor(reader, log.Verifier, checkpoint);
+
+        // The bundle is written synchronously on a pool thread into a pipe of bounded size, and copied out asynchronously.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+        Task<int> write = Task.Run(
+            () =>
+            {
+                try
+                {
+                    int written;
+                    using (Stream zip = pipe.Writer.AsStream(leaveOpen: true))
+                    using (var bundle = new BundleWriter(zip))
+                    {
+                        written = WriteBundle(reader, log, request, checkpoint, note, bundle, cancellationToken);
+                    }
+
+                    pipe.Writer.Complete();
+                    return written;
+                }
+                catch (Exception ex)
+                {
+                    pipe.Writer.Complete(ex);
+                    throw;
+                }
+            },
+            cancellationToken);
+        try
+        {
+            await pipe.Reader.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await pipe.Reader.CompleteAsync(ex).ConfigureAwait(false);
+            throw;
+        }
+
+        int count = await write.ConfigureAwait(false);
+        return new AuditExportResult(count, checkpoint, auditIndex, request.OutputPath);
     }
 
     // The signed note of exactly this checkpoint: the writer may have signed a newer one since.
@@ -90,7 +151,7 @@ public static class AuditExporter
     // Streams the bundle in three passes over the log, in memory bounded by the log's size / 256 (the tree above blocks
     // of 256 records), the records of one block, and a bitmap of the exported indexes: the tree (checked against the
     // checkpoint), the records file (decrypting and rendering one record at a time), then the proofs, block by block.
-    private static int WriteBundle(AuditLogReader reader, AuditLog log, AuditExportRequest request, Checkpoint checkpoint, string note, string output, bool zip, CancellationToken cancellationToken)
+    private static int WriteBundle(AuditLogReader reader, AuditLog log, AuditExportRequest request, Checkpoint checkpoint, string note, BundleWriter bundle, CancellationToken cancellationToken)
     {
         BlockedMerkleTree tree = BlockedMerkleTree.Build(LeafHashes(reader, checkpoint.Size, cancellationToken));
         if (tree.Size != checkpoint.Size || !tree.Root.AsSpan().SequenceEqual(checkpoint.Root))
@@ -98,7 +159,6 @@ public static class AuditExporter
             throw new AuditLogException("the log does not match its latest checkpoint; run 'gatewayctl audit verify'");
         }
 
-        using var bundle = new BundleWriter(output, zip);
         var selected = new IndexSet(checkpoint.Size);
         int count = 0;
         string recordsFile = AuditRecordRenderer.FileName(request.Format);

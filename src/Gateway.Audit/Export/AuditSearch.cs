@@ -23,6 +23,32 @@ public static class AuditSearch
         }
     }
 
+    /// <summary>The durable records of a running <paramref name="log"/> that match <paramref name="filter"/>, in index order.</summary>
+    /// <exception cref="AuditLogException">The log is malformed, or a selected record does not decrypt.</exception>
+    public static IEnumerable<AuditSearchHit> Search(AuditLog log, AuditFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        return Search(log.Paths.Root, log.DataKey, filter, log.Size);
+    }
+
+    /// <summary>Record <paramref name="index"/> of a running <paramref name="log"/>, decrypted, or null when there is none.</summary>
+    /// <exception cref="AuditLogException">The log is malformed, or the record does not decrypt.</exception>
+    public static AuditSearchHit? Read(AuditLog log, long index)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (index < 0 || index >= log.Size)
+        {
+            return null;
+        }
+
+        foreach ((AuditLeaf leaf, _) in new AuditLogReader(log.Paths).ReadLeaves(index))
+        {
+            return leaf.Index == index ? new AuditSearchHit(index, Decrypt(leaf, log.DataKey)) : null;
+        }
+
+        return null;
+    }
+
     internal static IEnumerable<(AuditLeaf Leaf, AuditRecord Record)> SearchLeaves(AuditLogReader reader, AuditDataKey key, AuditFilter filter, long limit)
     {
         // Patient hashes depend on the data key: one per key of the ring, matched against the records of that key.

@@ -32,6 +32,13 @@ internal sealed class BundleWriter : IDisposable
         }
     }
 
+    /// <summary>A zip written to <paramref name="destination"/> (a download): nothing on disk, nothing to make durable.</summary>
+    public BundleWriter(Stream destination)
+    {
+        _path = string.Empty;
+        _archive = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
+    }
+
     /// <summary>Writes the file <paramref name="name"/> with <paramref name="write"/>, through a buffer.</summary>
     public void WriteFile(string name, Action<Stream> write)
     {
@@ -61,7 +68,11 @@ internal sealed class BundleWriter : IDisposable
     /// <summary>Finishes the bundle and makes it durable.</summary>
     public void Complete()
     {
-        if (_archive is not null)
+        if (_archive is not null && _zipFile is null)
+        {
+            _archive.Dispose();
+        }
+        else if (_archive is not null)
         {
             _archive.Dispose();
             _zipFile!.Flush(flushToDisk: true);
@@ -95,8 +106,12 @@ internal sealed class BundleWriter : IDisposable
                 // The file goes regardless.
             }
 
-            _zipFile!.Dispose();
-            File.Delete(_path);
+            if (_zipFile is not null)
+            {
+                _zipFile.Dispose();
+                File.Delete(_path);
+            }
+
             return;
         }
 

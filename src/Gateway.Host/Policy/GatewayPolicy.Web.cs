@@ -29,6 +29,7 @@ public sealed partial class GatewayPolicy
             At = _time.GetUtcNow(),
         };
         PolicyDecision decision = _store.Evaluate(request);
+        _traffic.Observe(request, decision, tls: true);
         string what = operation.ToString().ToLowerInvariant();
         if (decision.Outcome == PolicyOutcome.Allow)
         {
@@ -42,6 +43,31 @@ public sealed partial class GatewayPolicy
 
         return decision;
     }
+
+    /// <summary>
+    /// Whether the policy would allow <paramref name="operation"/> on <paramref name="service"/> to <paramref name="caller"/>,
+    /// without logging, auditing or counting it: for deciding what a page shows, never for letting an action through.
+    /// </summary>
+    public bool WouldAllow(DicomWebCaller caller, string service, PolicyOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var request = new PolicyRequest
+        {
+            Protocol = PolicyOperations.ProtocolOf(operation),
+            Operation = operation,
+            Service = service,
+            RemoteAddress = caller.RemoteAddress,
+            Certificate = caller.Certificate,
+            ClientId = caller.ClientId,
+            UserId = caller.UserId,
+            Roles = caller.Roles,
+            At = _time.GetUtcNow(),
+        };
+        return _store.Current!.Evaluator.Evaluate(request).IsAllowed;
+    }
+
+    /// <summary>The evaluator in force (for explain and simulate).</summary>
+    public PolicyEvaluator Evaluator => _store.Current!.Evaluator;
 
     [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Policy allowed {What} by {Principal} from {Remote} by {Rule}")]
     private static partial void LogWebAllowed(ILogger logger, string what, string principal, string? remote, string rule);

@@ -25,12 +25,14 @@ public sealed partial class GatewayPolicy : IDisposable
     private readonly ILogger<GatewayPolicy> _logger;
     private readonly PosixSignalRegistration? _reloadSignal;
     private readonly Audit.GatewayAudit _audit;
+    private readonly PolicyTraffic _traffic;
 
     /// <summary>Loads the policy from the configured directory.</summary>
     /// <exception cref="GatewayStartupException">The policy is missing or invalid (every error in the message).</exception>
-    public GatewayPolicy(IOptions<GatewayOptions> options, IHostEnvironment environment, Audit.GatewayAudit audit, ILogger<GatewayPolicy> logger, TimeProvider? time = null)
+    public GatewayPolicy(IOptions<GatewayOptions> options, IHostEnvironment environment, Audit.GatewayAudit audit, PolicyTraffic traffic, ILogger<GatewayPolicy> logger, TimeProvider? time = null)
     {
         _audit = audit;
+        _traffic = traffic;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         _logger = logger;
@@ -100,6 +102,7 @@ public sealed partial class GatewayPolicy : IDisposable
             Roles = identity?.Roles,
         };
         PolicyAssociationDecision decision = _store.Current!.Evaluator.EvaluateAssociation(request);
+        _traffic.ObserveAssociation(context.Request.CallingAE, context.Request.CalledAE, request.RemoteAddress, request.Certificate is not null, decision.Decision, request.At);
         Record(decision.Decision, "association", context.Request.CallingAE, context.Request.CalledAE, context.RemoteEndPoint);
         if (decision.Decision.Outcome != PolicyOutcome.Allow)
         {
@@ -176,6 +179,7 @@ public sealed partial class GatewayPolicy : IDisposable
     private PolicyDecision Evaluate(PolicyRequest request, EndPoint? remote)
     {
         PolicyDecision decision = _store.Evaluate(request);
+        _traffic.Observe(request, decision, tls: request.Certificate is not null);
         Record(decision, request.Operation.ToString(), request.CallingAE!, request.CalledAE!, remote);
         if (decision.Outcome != PolicyOutcome.Allow)
         {
