@@ -59,7 +59,7 @@ public static class StudyRestorer
             }
 
             // Fail closed: the record is durable before anything is stored.
-            AuditRecord record = BackupAuditRecords.Restore(request.SourceId, manifest, "archive", success: true, $"restoring {instances.Count} instance(s) of one study", DateTimeOffset.UtcNow);
+            AuditRecord record = BackupAuditRecords.Restore(request.SourceId, manifest, "archive", success: true, $"restoring {instances.Count} instance(s) of one study", DateTimeOffset.UtcNow, request.RequestedBy);
             await audit.AppendAsync(record with { ParticipantObjects = [.. record.ParticipantObjects, AuditRecords.Study(request.StudyInstanceUid)] }, cancellationToken).ConfigureAwait(false);
 
             int stored = 0, duplicates = 0, conflicts = 0;

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Audit;
+using Gateway.Host.Backup;
 using Gateway.Host.Configuration;
 using Gateway.Host.DicomWeb;
 using Gateway.Identity;
@@ -110,6 +111,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayIdentity(IdentityOptionsFor(builder.Configuration, gateway), dataDirectory);
         builder.Services.AddGatewayDicomWeb(builder.Configuration);
         builder.Services.AddGatewayOperations(builder.Configuration);
+        builder.Services.AddGatewayBackups();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"])
