@@ -15,10 +15,10 @@ namespace Gateway.Host.Backup;
 /// </remarks>
 public sealed partial class BackupScheduler(GatewayBackups backups, IOptions<GatewayOptions> options, TimeProvider time, ILogger<BackupScheduler> logger) : BackgroundService
 {
+    private int _snapshots;
+
     /// <summary>Scheduled snapshots completed since start (successful or not).</summary>
     internal int SnapshotsRun => Volatile.Read(ref _snapshots);
-
-    private int _snapshots;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,7 +29,15 @@ public sealed partial class BackupScheduler(GatewayBackups backups, IOptions<Gat
         }
 
         BackupOptions backup = options.Value.Backup;
-        await backups.LoadStateAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await backups.LoadStateAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var runs = new List<Task>();
         if (backup.SnapshotInterval is { } snapshotEvery && BackupOptionsValidation.IsScheduled(snapshotEvery))
         {
@@ -71,7 +79,12 @@ public sealed partial class BackupScheduler(GatewayBackups backups, IOptions<Gat
                         LogRunNotCompleted(logger, what, status);
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (OperationCanceledException)
+                {
+                    // GatewayBackups cancels only when the gateway stops (possibly before this service's own token).
+                    return;
+                }
+                catch (Exception ex)
                 {
                     // GatewayBackups turns failures into results; this is a bug, and the schedule goes on.
                     LogRunFailed(logger, ex, what);

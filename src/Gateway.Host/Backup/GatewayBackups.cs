@@ -342,9 +342,10 @@ public sealed partial class GatewayBackups : IAsyncDisposable
                         Volatile.Write(ref _lastDrill, BackupDrillInfo.From(drill));
                     }
                 }
-                catch (Exception ex) when (ex is BackupException or SnapshotIntegrityException or IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogStateUnreadable(_logger, ex.Message);
+                    // Only the instruments wait for this: the gateway and the schedule go on without it.
+                    LogStateUnreadable(_logger, Describe(ex));
                 }
             },
             cancellationToken);
