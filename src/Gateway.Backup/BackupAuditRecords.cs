@@ -9,7 +9,11 @@ namespace Gateway.Backup;
 /// The audit records of backups (PS3.15 A.5.3 vocabulary): a snapshot is an Export of the archive to backup media, a
 /// restore an Import, a drill an Application Activity, and a damaged archive or a changed object a Security Alert.
 /// </summary>
-/// <remarks>Only ids, hashes, counts, object names and paths: no PHI.</remarks>
+/// <remarks>
+/// Only ids, hashes, counts, object names and paths: no PHI. When a person asked for the operation (<c>requestedBy</c>, for
+/// example an administrator in the console), that person is the requesting active participant and the process that did
+/// the work (<c>sourceId</c>) a participant that is not the requestor; without one, the process is the requestor.
+/// </remarks>
 public static class BackupAuditRecords
 {
     /// <summary>The event type of a snapshot.</summary>
@@ -24,24 +28,27 @@ public static class BackupAuditRecords
     /// <summary>The event type of an archive object that failed verification or changed after it was written.</summary>
     public static AuditCode DamagedObjectType { get; } = new("archive-object-damaged", AuditCodes.Gateway, "Archive Object Damaged");
 
+    /// <summary>The event type of a verification scan of the archive's objects.</summary>
+    public static AuditCode VerifyType { get; } = new("archive-verify", AuditCodes.Gateway, "Archive Verification");
+
     /// <summary>The id type of a snapshot participant object.</summary>
     public static AuditCode SnapshotIdType { get; } = new("backup-snapshot-id", AuditCodes.Gateway, "Backup Snapshot ID");
 
     /// <summary>A snapshot taken: its id, Merkle root, size and retention, and the repository it went to.</summary>
-    public static AuditRecord Snapshot(string sourceId, SnapshotManifest manifest, string repository, DateTimeOffset time) => new()
+    public static AuditRecord Snapshot(string sourceId, SnapshotManifest manifest, string repository, DateTimeOffset time, string? requestedBy = null) => new()
     {
         EventId = AuditEventId.Export,
         Action = AuditEventAction.Read,
         EventTime = time,
         Outcome = AuditEventOutcome.Success,
         EventTypeCodes = [SnapshotType],
-        ActiveParticipants = Participants(sourceId, repository, AuditCodes.DestinationMediaRole),
+        ActiveParticipants = Participants(sourceId, requestedBy, repository, AuditCodes.DestinationMediaRole),
         Source = new AuditSource { SourceId = sourceId },
         ParticipantObjects = [SnapshotObject(manifest)],
     };
 
     /// <summary>A restore (or a drill's restore): which snapshot, where to, and how it ended.</summary>
-    public static AuditRecord Restore(string sourceId, SnapshotManifest manifest, string target, bool success, string? problem, DateTimeOffset time) => new()
+    public static AuditRecord Restore(string sourceId, SnapshotManifest manifest, string target, bool success, string? problem, DateTimeOffset time, string? requestedBy = null) => new()
     {
         EventId = AuditEventId.Import,
         Action = AuditEventAction.Create,
@@ -49,13 +56,13 @@ public static class BackupAuditRecords
         Outcome = success ? AuditEventOutcome.Success : AuditEventOutcome.SeriousFailure,
         OutcomeDescription = problem,
         EventTypeCodes = [RestoreType],
-        ActiveParticipants = Participants(sourceId, target, AuditCodes.SourceMediaRole),
+        ActiveParticipants = Participants(sourceId, requestedBy, target, AuditCodes.SourceMediaRole),
         Source = new AuditSource { SourceId = sourceId },
         ParticipantObjects = [SnapshotObject(manifest)],
     };
 
     /// <summary>A drill: the snapshot, the measured RTO and RPO, and pass or fail.</summary>
-    public static AuditRecord Drill(string sourceId, SnapshotManifest manifest, string reportId, bool passed, TimeSpan rto, TimeSpan rpo, DateTimeOffset time) => new()
+    public static AuditRecord Drill(string sourceId, SnapshotManifest manifest, string reportId, bool passed, TimeSpan rto, TimeSpan rpo, DateTimeOffset time, string? requestedBy = null) => new()
     {
         EventId = AuditEventId.ApplicationActivity,
         Action = AuditEventAction.Execute,
@@ -63,13 +70,13 @@ public static class BackupAuditRecords
         Outcome = passed ? AuditEventOutcome.Success : AuditEventOutcome.SeriousFailure,
         OutcomeDescription = string.Create(CultureInfo.InvariantCulture, $"drill {reportId} {(passed ? "passed" : "failed")}: RTO {rto.TotalSeconds:0.0} s, RPO {rpo.TotalSeconds:0} s"),
         EventTypeCodes = [DrillType],
-        ActiveParticipants = [new AuditActiveParticipant { UserId = sourceId, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationRole] }],
+        ActiveParticipants = Participants(sourceId, requestedBy),
         Source = new AuditSource { SourceId = sourceId },
         ParticipantObjects = [SnapshotObject(manifest)],
     };
 
     /// <summary>A Security Alert for archive objects that failed verification (for example encrypted by ransomware).</summary>
-    public static AuditRecord DamagedObjects(string sourceId, string archive, IReadOnlyList<string> objectNames, long total, string what, DateTimeOffset time) => new()
+    public static AuditRecord DamagedObjects(string sourceId, string archive, IReadOnlyList<string> objectNames, long total, string what, DateTimeOffset time, string? requestedBy = null) => new()
     {
         EventId = AuditEventId.SecurityAlert,
         Action = AuditEventAction.Execute,
@@ -77,33 +84,82 @@ public static class BackupAuditRecords
         Outcome = AuditEventOutcome.SeriousFailure,
         OutcomeDescription = string.Create(CultureInfo.InvariantCulture, $"{total} archive object(s) {what}"),
         EventTypeCodes = [DamagedObjectType],
-        ActiveParticipants = [new AuditActiveParticipant { UserId = sourceId, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationRole] }],
+        ActiveParticipants = Participants(sourceId, requestedBy),
         Source = new AuditSource { SourceId = sourceId },
-        ParticipantObjects =
-        [
-            new AuditParticipantObject
-            {
-                ObjectId = archive,
-                IdTypeCode = AuditCodes.Uri,
-                TypeCode = 2,
-                Name = "Encrypted archive",
-                Details = [.. objectNames.Take(AuditRecordLimits.MaxListLength - 1).Select(n => new AuditObjectDetail("object", n))],
-            },
-        ],
+        ParticipantObjects = [ArchiveObject(archive, [.. objectNames.Take(AuditRecordLimits.MaxListLength - 1).Select(n => new AuditObjectDetail("object", n))])],
     };
 
     /// <summary>A Security Alert for the failures of an <c>archive verify</c> scan.</summary>
-    public static AuditRecord DamagedObjects(string sourceId, string archive, ArchiveVerificationReport report, DateTimeOffset time)
+    public static AuditRecord DamagedObjects(string sourceId, string archive, ArchiveVerificationReport report, DateTimeOffset time, string? requestedBy = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return DamagedObjects(sourceId, archive, [.. report.Problems.Select(p => p.ObjectName)], report.Problems.Count, "failed verification (hash or GCM tag)", time);
+        return DamagedObjects(sourceId, archive, [.. report.Problems.Select(p => p.ObjectName)], report.Problems.Count, "failed verification (hash or GCM tag)", time, requestedBy);
     }
 
-    private static AuditActiveParticipant[] Participants(string sourceId, string media, AuditCode mediaRole) =>
-    [
-        new AuditActiveParticipant { UserId = sourceId, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationRole] },
-        new AuditActiveParticipant { UserId = media, UserIsRequestor = false, RoleIdCodes = [mediaRole] },
-    ];
+    /// <summary>A verification scan of the archive's objects: what it read and how many failed (those get their own Security Alert).</summary>
+    public static AuditRecord Verification(string sourceId, string archive, ArchiveVerificationReport report, DateTimeOffset time, string? requestedBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new AuditRecord
+        {
+            EventId = AuditEventId.ApplicationActivity,
+            Action = AuditEventAction.Execute,
+            EventTime = time,
+            Outcome = report.IsValid ? AuditEventOutcome.Success : AuditEventOutcome.SeriousFailure,
+            OutcomeDescription = string.Create(CultureInfo.InvariantCulture,
+                $"{report.ObjectsChecked} object(s), {report.BytesChecked} bytes verified: {report.Problems.Count} damaged, {report.UnknownFiles.Count} unknown file(s)"),
+            EventTypeCodes = [VerifyType],
+            ActiveParticipants = Participants(sourceId, requestedBy),
+            Source = new AuditSource { SourceId = sourceId },
+            ParticipantObjects = [ArchiveObject(archive, [])],
+        };
+    }
+
+    /// <summary>
+    /// A backup operation (<paramref name="eventType"/>: <see cref="SnapshotType"/>, <see cref="DrillType"/>,
+    /// <see cref="RestoreType"/> or <see cref="VerifyType"/>) that failed before it produced its own record.
+    /// </summary>
+    /// <param name="sourceId">The process that tried.</param>
+    /// <param name="eventType">Which operation.</param>
+    /// <param name="problem">Why it failed (no PHI: ids, paths, counts).</param>
+    /// <param name="time">When it failed.</param>
+    /// <param name="requestedBy">The person who asked for it, if any.</param>
+    public static AuditRecord Failed(string sourceId, AuditCode eventType, string problem, DateTimeOffset time, string? requestedBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        return new AuditRecord
+        {
+            EventId = eventType == SnapshotType ? AuditEventId.Export : eventType == RestoreType ? AuditEventId.Import : AuditEventId.ApplicationActivity,
+            Action = eventType == SnapshotType ? AuditEventAction.Read : eventType == RestoreType ? AuditEventAction.Create : AuditEventAction.Execute,
+            EventTime = time,
+            Outcome = AuditEventOutcome.SeriousFailure,
+            OutcomeDescription = problem.Length <= AuditRecordLimits.MaxStringLength ? problem : problem[..AuditRecordLimits.MaxStringLength],
+            EventTypeCodes = [eventType],
+            ActiveParticipants = Participants(sourceId, requestedBy),
+            Source = new AuditSource { SourceId = sourceId },
+        };
+    }
+
+    private static AuditActiveParticipant[] Participants(string sourceId, string? requestedBy) =>
+        requestedBy is null
+            ? [new AuditActiveParticipant { UserId = sourceId, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationRole] }]
+            :
+            [
+                new AuditActiveParticipant { UserId = requestedBy, UserIsRequestor = true, RoleIdCodes = [AuditCodes.ApplicationLauncherRole] },
+                new AuditActiveParticipant { UserId = sourceId, UserIsRequestor = false, RoleIdCodes = [AuditCodes.ApplicationRole] },
+            ];
+
+    private static AuditActiveParticipant[] Participants(string sourceId, string? requestedBy, string media, AuditCode mediaRole) =>
+        [.. Participants(sourceId, requestedBy), new AuditActiveParticipant { UserId = media, UserIsRequestor = false, RoleIdCodes = [mediaRole] }];
+
+    private static AuditParticipantObject ArchiveObject(string archive, IReadOnlyList<AuditObjectDetail> details) => new()
+    {
+        ObjectId = archive,
+        IdTypeCode = AuditCodes.Uri,
+        TypeCode = 2,
+        Name = "Encrypted archive",
+        Details = details,
+    };
 
     private static AuditParticipantObject SnapshotObject(SnapshotManifest manifest) => new()
     {

@@ -125,6 +125,23 @@ public sealed class BackupRepository
     }
 
     /// <summary>
+    /// True when snapshot <paramref name="id"/>'s directory, manifest and signature all carry the immutable attribute
+    /// (else they are read-only only: the file system or the process cannot set it).
+    /// </summary>
+    public bool IsSnapshotImmutable(string id)
+    {
+        if (!SnapshotId.IsValid(id))
+        {
+            return false;
+        }
+
+        string directory = Path.Combine(SnapshotsDirectory, id);
+        return ImmutableFiles.IsImmutable(directory)
+            && ImmutableFiles.IsImmutable(Path.Combine(directory, "manifest.json"))
+            && ImmutableFiles.IsImmutable(Path.Combine(directory, "manifest.sig"));
+    }
+
+    /// <summary>
     /// The key to check this repository's signatures with when none is given: the data directory's
     /// <c>backup/signing.pub</c> when present, else the one key stored in the repository's <c>keys/</c>.
     /// </summary>

@@ -18,6 +18,9 @@ public sealed record SnapshotOptions
     /// <summary>Who takes the snapshot, as the audit record's source and requestor (for example <c>gatewayctl@host</c>).</summary>
     public required string SourceId { get; init; }
 
+    /// <summary>The person who asked for the snapshot (the audit record's requestor); none for a scheduled or command-line snapshot.</summary>
+    public string? RequestedBy { get; init; }
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(DataDirectory);

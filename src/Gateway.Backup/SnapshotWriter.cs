@@ -96,11 +96,11 @@ public sealed class SnapshotWriter
                 if (manifest.ChangedObjects.Count > 0)
                 {
                     await _audit.AppendAsync(
-                        BackupAuditRecords.DamagedObjects(_options.SourceId, Path.Combine(data, "archive"), manifest.ChangedObjects, manifest.ChangedObjects.Count, "changed after they were written (objects are write-once)", now),
+                        BackupAuditRecords.DamagedObjects(_options.SourceId, Path.Combine(data, "archive"), manifest.ChangedObjects, manifest.ChangedObjects.Count, "changed after they were written (objects are write-once)", now, _options.RequestedBy),
                         cancellationToken).ConfigureAwait(false);
                 }
 
-                await _audit.AppendAsync(BackupAuditRecords.Snapshot(_options.SourceId, manifest, _repository.Root, now), cancellationToken).ConfigureAwait(false);
+                await _audit.AppendAsync(BackupAuditRecords.Snapshot(_options.SourceId, manifest, _repository.Root, now, _options.RequestedBy), cancellationToken).ConfigureAwait(false);
                 bool immutable = _repository.Publish(id, manifestBytes, signature, signer);
                 return new SnapshotResult
                 {

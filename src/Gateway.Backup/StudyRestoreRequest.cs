@@ -28,4 +28,7 @@ public sealed record StudyRestoreRequest
 
     /// <summary>Who restores (audit source).</summary>
     public required string SourceId { get; init; }
+
+    /// <summary>The person who asked for the restore (the audit record's requestor); none from the command line.</summary>
+    public string? RequestedBy { get; init; }
 }

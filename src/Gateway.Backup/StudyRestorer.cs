@@ -59,7 +59,7 @@ public static class StudyRestorer
             }
 
             // Fail closed: the record is durable before anything is stored.
-            AuditRecord record = BackupAuditRecords.Restore(request.SourceId, manifest, "archive", success: true, $"restoring {instances.Count} instance(s) of one study", DateTimeOffset.UtcNow);
+            AuditRecord record = BackupAuditRecords.Restore(request.SourceId, manifest, "archive", success: true, $"restoring {instances.Count} instance(s) of one study", DateTimeOffset.UtcNow, request.RequestedBy);
             await audit.AppendAsync(record with { ParticipantObjects = [.. record.ParticipantObjects, AuditRecords.Study(request.StudyInstanceUid)] }, cancellationToken).ConfigureAwait(false);
 
             int stored = 0, duplicates = 0, conflicts = 0;
@@ -69,6 +69,7 @@ public static class StudyRestorer
                     ?? throw new SnapshotIntegrityException($"instance {info.SopInstanceUid} is indexed in the snapshot but has no object");
                 await using (instance.ConfigureAwait(false))
                 {
+                    bool present = await IsReadableAsync(target, instance.SopInstanceUid, cancellationToken).ConfigureAwait(false);
                     ArchiveStoreResult result = await target.StoreAsync(
                         new ArchiveStoreRequest { SopClassUid = instance.SopClassUid, SopInstanceUid = instance.SopInstanceUid, TransferSyntax = instance.TransferSyntax, CallingAE = instance.CallingAE },
                         instance.Stream,
@@ -76,6 +77,9 @@ public static class StudyRestorer
                     switch (result.Outcome)
                     {
                         case ArchiveStoreOutcome.Stored: stored++; break;
+
+                        // Same bytes as a row whose object was purged (or lost): the archive keeps the object under that row again.
+                        case ArchiveStoreOutcome.Duplicate when !present: stored++; break;
                         case ArchiveStoreOutcome.Duplicate: duplicates++; break;
                         default: conflicts++; break;
                     }
@@ -91,5 +95,17 @@ public static class StudyRestorer
                 Directory.Delete(scratch, recursive: true);
             }
         }
+    }
+
+    private static async Task<bool> IsReadableAsync(IInstanceArchive target, string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        ArchivedInstance? existing = await target.OpenDataSetAsync(sopInstanceUid, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return false;
+        }
+
+        await existing.DisposeAsync().ConfigureAwait(false);
+        return true;
     }
 }

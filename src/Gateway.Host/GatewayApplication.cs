@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Audit;
 using Gateway.Host.Admin;
+using Gateway.Host.Backup;
 using Gateway.Host.Configuration;
 using Gateway.Host.DicomWeb;
 using Gateway.Identity;
@@ -122,6 +123,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayAdmin(builder.Configuration, identity, tls);
         builder.Services.AddGatewayDicomWeb(builder.Configuration);
         builder.Services.AddGatewayOperations(builder.Configuration);
+        builder.Services.AddGatewayBackups();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"])

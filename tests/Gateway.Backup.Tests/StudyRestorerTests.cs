@@ -34,6 +34,27 @@ public sealed class StudyRestorerTests
     }
 
     [Fact]
+    public async Task RestoreStudy_WhoseObjectsRetentionPurged_CountsThemAsStored_NotAsAlreadyPresent()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(4, studies: 2);
+        SnapshotResult s = await h.SnapshotAsync();
+        string study = h.Instances[0].StudyUid;
+        TestInstance[] expected = [.. h.Instances.Where(i => i.StudyUid == study)];
+        await using ArchiveStore live = ArchiveStore.Open(h.ArchiveOptions() with { ObjectRetention = TimeSpan.Zero, PurgeUnforwarded = true });
+        await Task.Delay(20);
+        Assert.Equal(4, (await live.PurgeAsync(CancellationToken.None)).ObjectsPurged);
+
+        StudyRestoreResult result = await StudyRestorer.RestoreStudyAsync(h.Repository(), Request(h, s, study), live, h.Audit!, null, CancellationToken.None);
+
+        // The archive answers Duplicate (same bytes as the purged row), yet the object is back: restored, not already present.
+        Assert.Equal(new StudyRestoreResult(expected.Length, expected.Length, 0, 0), result);
+        foreach (TestInstance instance in expected)
+        {
+            Assert.Equal(instance.ToArray(), await BackupHarness.ReadAllAsync(await live.OpenDataSetAsync(instance.SopUid, CancellationToken.None)));
+        }
+    }
+
+    [Fact]
     public async Task RestoreStudy_OfUnknownStudy_FailsClearly()
     {
         await using BackupHarness h = await new BackupHarness().PopulateAsync(1);

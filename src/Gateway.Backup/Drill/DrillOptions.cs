@@ -37,4 +37,7 @@ public sealed record DrillOptions
 
     /// <summary>Who runs the drill (audit source).</summary>
     public required string SourceId { get; init; }
+
+    /// <summary>The person who asked for the drill (the audit record's requestor); none for a scheduled or command-line drill.</summary>
+    public string? RequestedBy { get; init; }
 }

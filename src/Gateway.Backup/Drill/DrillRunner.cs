@@ -196,7 +196,7 @@ public static class DrillRunner
         // The report is bound to itself: its hash stands in for a Merkle root, its start time for a retention date.
         string sha = Convert.ToHexStringLower(SHA256.HashData(json));
         string note = SnapshotSignature.Sign(signer, SnapshotSignature.DrillKind, id, json, sha, started);
-        await audit.AppendAsync(BackupAuditRecords.Drill(options.SourceId, manifest, id, report.Passed, report.Rto, rpo, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(BackupAuditRecords.Drill(options.SourceId, manifest, id, report.Passed, report.Rto, rpo, time.GetUtcNow(), options.RequestedBy), cancellationToken).ConfigureAwait(false);
         using (repository.LockForWriting())
         {
             repository.PublishFiles(repository.DrillsDirectory, id, [("report.json", json), ("report.md", Encoding.UTF8.GetBytes(DrillReportFormat.ToMarkdown(report))), ("report.sig", Encoding.UTF8.GetBytes(note))], signer);

@@ -50,6 +50,9 @@ public sealed class GatewayOptions
 
     /// <summary>Worklist-driven prefetch of priors to a VLAN device.</summary>
     public PrefetchOptions Prefetch { get; set; } = new();
+
+    /// <summary>Snapshots, restore drills and their schedule (section <c>Gateway:Backup</c>); off without a repository.</summary>
+    public Backup.BackupOptions Backup { get; set; } = new();
 }
 
 /// <summary>One DIMSE listener.</summary>
