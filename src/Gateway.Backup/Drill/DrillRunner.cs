@@ -297,9 +297,20 @@ public static class DrillRunner
         byte next = 1;
         foreach (string syntax in abstractSyntaxes.Distinct(StringComparer.Ordinal))
         {
-            bool storage = scpRoles.Contains(syntax, StringComparer.Ordinal);
-            IReadOnlyList<string> ts = storage && storageSyntaxes is not null ? [.. storageSyntaxes] : [.. query.Select(t => t.Uid.Value)];
-            contexts.Add(new PresentationContextProposal(next, syntax, ts));
+            if (scpRoles.Contains(syntax, StringComparer.Ordinal) && storageSyntaxes is not null)
+            {
+                // One context per transfer syntax the archive holds: the gateway then sends each instance as it was
+                // stored, byte for byte, instead of converting it to whichever syntax one shared context settled on.
+                foreach (string ts in storageSyntaxes)
+                {
+                    contexts.Add(new PresentationContextProposal(next, syntax, [ts]));
+                    next += 2;
+                }
+
+                continue;
+            }
+
+            contexts.Add(new PresentationContextProposal(next, syntax, [.. query.Select(t => t.Uid.Value)]));
             next += 2;
         }
 

@@ -140,6 +140,7 @@ public sealed class AdminBrowser : IAsyncLifetime
             await Gateway.DisposeAsync();
         }
 
+        ImmutableTree.Clear(Path.Combine(_temp.Path, "backup-repository"));
         _temp.Dispose();
     }
 
