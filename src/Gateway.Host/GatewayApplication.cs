@@ -96,6 +96,7 @@ public static class GatewayApplication
             {
                 MinimumFreeBytes = gateway.Backpressure.MinimumFreeBytes,
                 MaxOutboxDepth = gateway.Backpressure.MaxOutboxDepth,
+                DeadLetterAfter = gateway.Routing.DeadLetterAfter,
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Archive")));

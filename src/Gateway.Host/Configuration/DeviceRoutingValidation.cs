@@ -15,6 +15,11 @@ public sealed class DeviceRoutingValidation : IValidateOptions<GatewayOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
+        if (options.Routing.DeadLetterAfter < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Gateway:Routing:DeadLetterAfter: at least one second");
+        }
+
         var lanes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string ae, DeviceOptions device) in options.Devices)
         {

@@ -166,6 +166,12 @@ public sealed class RoutingOptions
 
     /// <summary>Upstream that answers Modality Worklist queries.</summary>
     public string? Worklist { get; set; }
+
+    /// <summary>
+    /// How long an item may stay undelivered (retried with backoff) before it becomes a dead letter for an operator
+    /// (<c>gatewayctl queue retry</c> or the console's Operations page). At least 1 second.
+    /// </summary>
+    public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromDays(3);
 }
 
 /// <summary>A device on the VLAN that the gateway sends to.</summary>

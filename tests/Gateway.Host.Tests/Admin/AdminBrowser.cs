@@ -69,6 +69,14 @@ public sealed class AdminBrowser : IAsyncLifetime
         Gateway = await GatewayProcess.StartAsync(_temp.Sub("gateway"), new Dictionary<string, string?>
         {
             ["Gateway:Backup:Repository"] = _temp.Sub("backup-repository"),
+
+            // A PACS that is never there: forwarded items fail and become dead letters after a second (Operations page).
+            ["Gateway:Upstreams:AbsentPacs:AETitle"] = "PACS",
+            ["Gateway:Upstreams:AbsentPacs:Host"] = "127.0.0.1",
+            ["Gateway:Upstreams:AbsentPacs:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:Upstreams:AbsentPacs:Tls"] = "false",
+            ["Gateway:Routing:ForwardTo:0"] = "AbsentPacs",
+            ["Gateway:Routing:DeadLetterAfter"] = "00:00:01",
         }, Policy);
         UserAccounts accounts = Gateway.Services.GetRequiredService<UserAccounts>();
         await accounts.CreateAsync("alice.meyer", Password, ["security-admin"]);

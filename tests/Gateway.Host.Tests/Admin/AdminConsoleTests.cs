@@ -138,9 +138,21 @@ public sealed class AdminConsoleTests(AdminBrowser browser)
 
         // Chart.js drew both charts (same origin script under the strict CSP).
         Assert.True(await page.EvaluateAsync<bool>("() => typeof Chart !== 'undefined' && Chart.getChart('rates-chart') !== undefined && Chart.getChart('utilisation-chart') !== undefined"));
-        Assert.Contains("Predicted wait", await page.Locator("#figures").InnerTextAsync(), StringComparison.Ordinal);
+        string figures = await page.Locator("#figures").InnerTextAsync();
+        Assert.Contains("AbsentPacs", figures, StringComparison.Ordinal);
+
+        // The absent PACS never takes the stored instances: once they are dead letters, send them all again.
+        for (int i = 0; i < 240 && await page.Locator("#dead-letters tbody tr").CountAsync() < TestStudies.All.Count; i++)
+        {
+            await Task.Delay(500);
+            await page.ReloadAsync();
+        }
+
+        Assert.Equal(TestStudies.All.Count, await page.Locator("#dead-letters tbody tr").CountAsync());
         await AssertAccessibleAsync(page);
         await AdminBrowser.ScreenshotAsync(page, "operations");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send every dead letter again" }).ClickAsync();
+        Assert.Contains($"{TestStudies.All.Count} item(s) queued again", await page.Locator("p.notice").InnerTextAsync(), StringComparison.Ordinal);
 
         Assert.Empty(errors);
         await AssertForbiddenAsync(page, "/admin/audit");
@@ -203,6 +215,12 @@ public sealed class AdminConsoleTests(AdminBrowser browser)
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Contains("no-store", headers["cache-control"], StringComparison.Ordinal);
         Assert.Equal("no-referrer", headers["referrer-policy"]);
+
+        // Keyboard: the first Tab reaches the skip link, which moves focus to the page's content; then the navigation.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("main", await page.EvaluateAsync<string>("() => document.activeElement.id"));
 
         IReadOnlyList<BrowserContextCookiesResult> cookies = await page.Context.CookiesAsync();
         BrowserContextCookiesResult session = Assert.Single(cookies, c => c.Name == "__Host-gateway-console");
