@@ -632,9 +632,21 @@ public sealed partial class GatewayBackups : IAsyncDisposable
 
     private BackupRepository OpenRepository(bool create) => BackupRepository.Open(_repository!, create);
 
+    // Owner-only when created here: a drill copies the archive keys below it while it runs.
     private string Scratch()
     {
-        Directory.CreateDirectory(_scratchDirectory);
+        if (!Directory.Exists(_scratchDirectory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(_scratchDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(_scratchDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
         return _scratchDirectory;
     }
 
