@@ -67,9 +67,8 @@ public sealed partial class BackupScheduler(GatewayBackups backups, IOptions<Gat
         {
             while (true)
             {
-                // The next slot of the grid still ahead: slots that passed during a long run are skipped, not caught up.
                 DateTimeOffset now = time.GetUtcNow();
-                slot = Math.Max(slot + 1, (long)Math.Floor((now - start) / interval) + 1);
+                slot = NextSlot(start, now, interval, slot);
                 await Task.Delay(start + (interval * slot) - now, time, stoppingToken).ConfigureAwait(false);
                 try
                 {
@@ -96,6 +95,13 @@ public sealed partial class BackupScheduler(GatewayBackups backups, IOptions<Gat
             // Stopping: a run in progress was cancelled and published nothing.
         }
     }
+
+    /// <summary>
+    /// The next slot of the grid <c>start + n × interval</c> that is still ahead of <paramref name="now"/> and after
+    /// <paramref name="previous"/>: slots that passed during a long run are skipped, not caught up.
+    /// </summary>
+    internal static long NextSlot(DateTimeOffset start, DateTimeOffset now, TimeSpan interval, long previous) =>
+        Math.Max(previous + 1, (long)Math.Floor((now - start) / interval) + 1);
 
     [LoggerMessage(EventId = 2621, Level = LogLevel.Information, Message = "Scheduled backup {What} every {Interval}, the first one interval from now")]
     private static partial void LogScheduled(ILogger logger, string what, TimeSpan interval);

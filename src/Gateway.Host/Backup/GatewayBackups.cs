@@ -167,6 +167,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
     /// </summary>
     /// <param name="requestedBy">The authenticated user who asked (for the audit log).</param>
     /// <param name="cancellationToken">Stops the snapshot; nothing is published then.</param>
+    /// <exception cref="ArgumentException"><paramref name="requestedBy"/> is empty, longer than 256 characters, or holds control characters.</exception>
     public Task<BackupOperationResult<BackupSnapshotResult>> SnapshotNowAsync(string requestedBy, CancellationToken cancellationToken = default)
     {
         CheckRequester(requestedBy);
@@ -180,6 +181,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
     /// </summary>
     /// <param name="requestedBy">The authenticated user who asked.</param>
     /// <param name="cancellationToken">Stops the drill; no report is published then.</param>
+    /// <exception cref="ArgumentException"><paramref name="requestedBy"/> is empty, longer than 256 characters, or holds control characters.</exception>
     public Task<BackupOperationResult<BackupDrillInfo>> RunDrillAsync(string requestedBy, CancellationToken cancellationToken = default)
     {
         CheckRequester(requestedBy);
@@ -195,6 +197,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
     /// <param name="snapshotId">The snapshot; the latest when null.</param>
     /// <param name="requestedBy">The authenticated user who asked.</param>
     /// <param name="cancellationToken">Stops the restore between instances.</param>
+    /// <exception cref="ArgumentException"><paramref name="requestedBy"/> is empty, longer than 256 characters, or holds control characters.</exception>
     public async Task<BackupOperationResult<BackupStudyRestoreResult>> RestoreStudyAsync(string studyInstanceUid, string? snapshotId, string requestedBy, CancellationToken cancellationToken = default)
     {
         CheckRequester(requestedBy);
@@ -261,6 +264,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
     /// </summary>
     /// <param name="requestedBy">The authenticated user who asked.</param>
     /// <param name="cancellationToken">Stops the scan.</param>
+    /// <exception cref="ArgumentException"><paramref name="requestedBy"/> is empty, longer than 256 characters, or holds control characters.</exception>
     public Task<BackupOperationResult<BackupArchiveVerification>> VerifyArchiveAsync(string requestedBy, CancellationToken cancellationToken = default)
     {
         CheckRequester(requestedBy);
@@ -329,7 +333,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
                         cancellationToken.ThrowIfCancellationRequested();
                         try
                         {
-                            Interlocked.Exchange(ref _lastSnapshotUtcTicks, repository.ReadSnapshot(id, verifier).CreatedAt.UtcTicks);
+                            NoteSnapshot(repository.ReadSnapshot(id, verifier).CreatedAt);
                             break;
                         }
                         catch (SnapshotIntegrityException)
@@ -339,7 +343,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
 
                     if (DrillRunner.History(repository, verifier).LastOrDefault(h => h.Report is not null).Report is { } drill)
                     {
-                        Volatile.Write(ref _lastDrill, BackupDrillInfo.From(drill));
+                        NoteDrill(BackupDrillInfo.From(drill));
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -394,7 +398,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
                     _time);
                 SnapshotResult taken = await writer.CreateAsync(null, ct).ConfigureAwait(false);
                 SnapshotManifest m = taken.Manifest;
-                Interlocked.Exchange(ref _lastSnapshotUtcTicks, m.CreatedAt.UtcTicks);
+                NoteSnapshot(m.CreatedAt);
                 NoteVerifier verifier = Verifier(repository, out bool pinned);
                 string pruned = PruneExpired(repository, verifier);
                 var result = new BackupSnapshotResult
@@ -449,7 +453,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
                     _time,
                     ct).ConfigureAwait(false);
                 BackupDrillInfo drill = BackupDrillInfo.From(report);
-                Volatile.Write(ref _lastDrill, drill);
+                NoteDrill(drill);
                 if (!drill.Passed)
                 {
                     LogDrillFailed(_logger, drill.Id, string.Join("; ", report.Checks.Where(c => !c.Passed).Select(c => c.Name)));
@@ -632,10 +636,52 @@ public sealed partial class GatewayBackups : IAsyncDisposable
 
     private BackupRepository OpenRepository(bool create) => BackupRepository.Open(_repository!, create);
 
+    // Owner-only when created here: a drill copies the archive keys below it while it runs.
     private string Scratch()
     {
-        Directory.CreateDirectory(_scratchDirectory);
+        if (!Directory.Exists(_scratchDirectory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(_scratchDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(_scratchDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
         return _scratchDirectory;
+    }
+
+    // The latest wins, whichever of the start-up read and a new snapshot or drill comes last.
+    private void NoteSnapshot(DateTimeOffset createdAt)
+    {
+        long ticks = createdAt.UtcTicks;
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _lastSnapshotUtcTicks);
+            if (ticks <= seen)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _lastSnapshotUtcTicks, ticks, seen) != seen);
+    }
+
+    private void NoteDrill(BackupDrillInfo drill)
+    {
+        BackupDrillInfo? seen;
+        do
+        {
+            seen = Volatile.Read(ref _lastDrill);
+            if (seen is not null && drill.StartedUtc < seen.StartedUtc)
+            {
+                return;
+            }
+        }
+        while (!ReferenceEquals(Interlocked.CompareExchange(ref _lastDrill, drill, seen), seen));
     }
 
     private IEnumerable<Measurement<double>> ObserveSnapshotAge()

@@ -43,6 +43,19 @@ public sealed class BackupSchedulerTests
         Assert.All(exports, r => Assert.Contains(" outcome=0 users=GATEWAY@", r.Line, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0, 0, 1)]
+    [InlineData(10.5, 1, 2)]
+    [InlineData(35, 1, 4)]
+    [InlineData(35, 3, 4)]
+    [InlineData(40, 3, 5)]
+    public void NextSlot_AfterARunLongerThanItsInterval_SkipsTheMissedSlots_NeverRunsTwiceInOne(double secondsSinceStart, long previous, long expected)
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(expected, BackupScheduler.NextSlot(start, start.AddSeconds(secondsSinceStart), TimeSpan.FromSeconds(10), previous));
+    }
+
     [Fact]
     public async Task ScheduledDrill_RunsTheLatestSnapshot_OnItsInterval_AndPasses()
     {
