@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using Gateway.Archive;
+using Gateway.Archive.Tests.Support;
 using Gateway.Backup.Drill;
+using Gateway.Dicom;
 using Gateway.Backup.Storage;
 using Gateway.Backup.Tests.Support;
 
@@ -31,6 +34,31 @@ public sealed class DrillRunnerTests
         Assert.Equal(report.Id, id);
         Assert.True(stored!.Passed);
         Assert.Empty(Directory.GetDirectories(h.Scratch("scratch")));
+    }
+
+    [Fact]
+    public async Task Drill_OfAStudyStoredInExplicitAndImplicitVr_GetsEachInstanceBackAsStored()
+    {
+        // Regression: one presentation context per storage class let the restored gateway send the Implicit VR instance
+        // converted to Explicit VR, which then differed from the archive's bytes and failed the drill.
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(0, studies: 1);
+        string study = TestUids.New();
+        await using (ArchiveStore store = ArchiveStore.Open(h.ArchiveOptions()))
+        {
+            var explicitVr = new TestInstance { StudyUid = study, InstanceNumber = 1, PixelBytes = 4000, Seed = 1 };
+            var implicitVr = new TestInstance { StudyUid = study, InstanceNumber = 2, PixelBytes = 4000, Seed = 2 };
+            await store.StoreAsync(explicitVr.Request(), explicitVr.Open(), CancellationToken.None);
+            await store.StoreAsync(
+                implicitVr.Request() with { TransferSyntax = DicomTransferSyntax.ImplicitVRLittleEndian },
+                implicitVr.Open(DicomTransferSyntax.ImplicitVRLittleEndian),
+                CancellationToken.None);
+        }
+
+        await h.SnapshotAsync();
+        DrillReport report = await DrillRunner.RunAsync(h.Repository(), Options(h), h.Audit!, null, null, CancellationToken.None);
+
+        Assert.True(report.Passed, string.Join("; ", report.Checks.Where(c => !c.Passed).Select(c => c.Name + ": " + c.Detail)));
+        Assert.Contains(report.Checks, c => c.Name == "study " + study && c.Detail.Contains("2 received, 2 identical", StringComparison.Ordinal));
     }
 
     [Fact]
