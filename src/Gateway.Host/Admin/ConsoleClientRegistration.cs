@@ -5,12 +5,37 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Host.Admin;
 
 /// <summary>
-/// Registers the console as a public OAuth2 client (authorization code with PKCE) on the gateway's own OIDC server at
+/// Registers the console as a public OAuth2 client (authorization code with PKCE) on the gateway's own OIDC server after
 /// start, with the one redirect URI under the issuer's address; re-registers it when that address changed.
 /// </summary>
-internal sealed partial class ConsoleClientRegistration(IOptions<AdminOptions> options, GatewayIdentityOptions identity, IServiceScopeFactory scopes, ILogger<ConsoleClientRegistration> logger) : IHostedService
+/// <remarks>
+/// In the background and never fatal: the console is a convenience beside the DIMSE legs, so an identity store that
+/// cannot be written (a full volume, seen in a fault test) delays the console's sign-in, retried every
+/// <see cref="RetryDelay"/>, and never stops the gateway from starting.
+/// </remarks>
+internal sealed partial class ConsoleClientRegistration(IOptions<AdminOptions> options, GatewayIdentityOptions identity, IServiceScopeFactory scopes, ILogger<ConsoleClientRegistration> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RegisterAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(logger, ex, RetryDelay.TotalSeconds);
+            }
+
+            await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         AdminOptions admin = options.Value;
         if (admin.Authority is not null || !identity.EnableLocalServer || identity.Issuer is null)
@@ -45,8 +70,9 @@ internal sealed partial class ConsoleClientRegistration(IOptions<AdminOptions> o
         LogRegistered(logger, admin.ClientId, redirect);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Admin console registered as OAuth2 client {ClientId} with redirect URI {Redirect}")]
     private static partial void LogRegistered(ILogger logger, string clientId, Uri redirect);
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "Admin console: its OAuth2 client could not be registered, sign-in will fail until it is; trying again in {Seconds} s")]
+    private static partial void LogFailed(ILogger logger, Exception exception, double seconds);
 }

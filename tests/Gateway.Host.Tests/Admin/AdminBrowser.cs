@@ -78,6 +78,13 @@ public sealed class AdminBrowser : IAsyncLifetime
             ["Gateway:Routing:ForwardTo:0"] = "AbsentPacs",
             ["Gateway:Routing:DeadLetterAfter"] = "00:00:01",
         }, Policy);
+        // The console registers its OAuth2 client in the background once the gateway runs.
+        for (int i = 0; i < 300 && !await ConsoleClientExistsAsync(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await ConsoleClientExistsAsync(), "the console's client was not registered");
         UserAccounts accounts = Gateway.Services.GetRequiredService<UserAccounts>();
         await accounts.CreateAsync("alice.meyer", Password, ["security-admin"]);
         await accounts.CreateAsync("bob.schulz", Password, ["compliance-officer"]);
@@ -150,6 +157,12 @@ public sealed class AdminBrowser : IAsyncLifetime
 
         ImmutableTree.Clear(Path.Combine(_temp.Path, "backup-repository"));
         _temp.Dispose();
+    }
+
+    private async Task<bool> ConsoleClientExistsAsync()
+    {
+        await using AsyncServiceScope scope = Gateway.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Gateway.Identity.Clients.ClientRegistry>().FindAsync("gateway-console") is not null;
     }
 
     private static string FindRepositoryRoot()

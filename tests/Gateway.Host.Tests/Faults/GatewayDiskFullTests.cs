@@ -126,7 +126,7 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
 
         int exitCode = await gateway.WaitForExitAsync(Timeout);
         output.WriteLine($"{ballast} bytes of ballast; the gateway stopped after {queries} queries with exit code {exitCode}");
-        Assert.Contains("the gateway stops (exit code 75)", gateway.Output, StringComparison.Ordinal);
+        Assert.True(gateway.Output.Contains("the gateway stops (exit code 75)", StringComparison.Ordinal), gateway.Output);
         Assert.Equal(FailStopAuditLog.ExitCode, exitCode);
 
         // Space returns; the service manager starts the gateway again.
