@@ -273,7 +273,7 @@ internal sealed partial class StartupBanner(IHostApplicationLifetime lifetime, D
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Service {Service}: devices call AE title {AETitle}; it goes to {Upstream} where the policy allows")]
     private static partial void LogService(ILogger logger, string service, string aeTitle, string upstream);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "HTTPS (health, metrics): https://{Address}:{Port}/healthz/ready")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "HTTPS (DICOMweb, sign-in, admin console at /admin, health, metrics): https://{Address}:{Port}/healthz/ready")]
     private static partial void LogHttps(ILogger logger, string address, int port);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "{Service} goes to {Destination}")]
