@@ -88,3 +88,8 @@ public sealed class AdminAccess
         context.RequestServices.GetRequiredService<GatewayPolicy>(),
         context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value);
 }
+
+/// <summary>The readiness checks as a page's table shows them.</summary>
+/// <param name="Report">The report of the checks tagged <c>ready</c>.</param>
+/// <param name="Caption">The table's caption.</param>
+public sealed record HealthTable(Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport Report, string Caption);

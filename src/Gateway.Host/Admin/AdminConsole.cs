@@ -71,10 +71,11 @@ public static class AdminConsole
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(mvc => mvc.Filters.AddService<AdminAccessFilter>());
         services.AddSingleton<AuditConsole>();
         services.AddHostedService<ConsoleClientRegistration>();
+        X509Certificate2Collection trusted = LoadCertificates(tls.TrustedCaFiles);
         services.AddHttpClient(BackchannelClient, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
-                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, chain, errors) => TrustedServer(tls, certificate, errors) },
+                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustedServer(trusted, certificate, errors) },
             });
 
         services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicy, policy => policy
@@ -189,7 +190,7 @@ public static class AdminConsole
     }
 
     // The back channel reaches the issuer: the system's trust store, or the CAs the gateway trusts (its development CA).
-    private static bool TrustedServer(GatewayTls tls, X509Certificate? certificate, SslPolicyErrors errors)
+    private static bool TrustedServer(X509Certificate2Collection trusted, X509Certificate? certificate, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -204,19 +205,21 @@ public static class AdminConsole
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        foreach (string file in tls.TrustedCaFiles)
-        {
-            chain.ChainPolicy.CustomTrustStore.AddRange(LoadCertificates(file));
-        }
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
 
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
     }
 
-    private static X509Certificate2Collection LoadCertificates(string file)
+    // Read once at start, not on every back-channel handshake.
+    private static X509Certificate2Collection LoadCertificates(IEnumerable<string> files)
     {
         var collection = new X509Certificate2Collection();
-        collection.ImportFromPemFile(file);
+        foreach (string file in files)
+        {
+            collection.ImportFromPemFile(file);
+        }
+
         return collection;
     }
 }

@@ -87,7 +87,7 @@ public sealed class AuditConsole(AuditLog log, IOptions<AdminOptions> admin, IOp
             Filter = filter,
             Format = format,
             OutputPath = "(download to " + caller.Principal + ")",
-            Requestor = Requestor(caller),
+            Requestor = Audit.GatewayAudit.Requestor(caller),
             Source = _source,
         };
         return AuditExporter.ExportZipAsync(log, request, destination, cancellationToken);
@@ -139,21 +139,12 @@ public sealed class AuditConsole(AuditLog log, IOptions<AdminOptions> admin, IOp
             EventTime = time.GetUtcNow(),
             Outcome = AuditEventOutcome.Success,
             OutcomeDescription = "admin console: " + (what.StartsWith("search", StringComparison.Ordinal) ? "search" : what),
-            ActiveParticipants = [Requestor(caller)],
+            ActiveParticipants = [Audit.GatewayAudit.Requestor(caller)],
             Source = _source,
             ParticipantObjects = objects,
         };
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
     }
-
-    private static AuditActiveParticipant Requestor(DicomWebCaller caller) => new()
-    {
-        UserId = caller.Principal,
-        AlternativeUserId = caller.UserId is not null ? caller.ClientId : null,
-        UserIsRequestor = true,
-        NetworkAccessPointId = caller.RemoteAddress?.ToString(),
-        NetworkAccessPointType = caller.RemoteAddress is null ? null : NetworkAccessPointType.IpAddress,
-    };
 
     private static string Describe(AuditFilter filter)
     {

@@ -70,9 +70,9 @@ internal sealed partial class ConsoleClientRegistration(IOptions<AdminOptions> o
         LogRegistered(logger, admin.ClientId, redirect);
     }
 
-    [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Admin console registered as OAuth2 client {ClientId} with redirect URI {Redirect}")]
+    [LoggerMessage(EventId = 2631, Level = LogLevel.Information, Message = "Admin console registered as OAuth2 client {ClientId} with redirect URI {Redirect}")]
     private static partial void LogRegistered(ILogger logger, string clientId, Uri redirect);
 
-    [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "Admin console: its OAuth2 client could not be registered, sign-in will fail until it is; trying again in {Seconds} s")]
+    [LoggerMessage(EventId = 2632, Level = LogLevel.Error, Message = "Admin console: its OAuth2 client could not be registered, sign-in will fail until it is; trying again in {Seconds} s")]
     private static partial void LogFailed(ILogger logger, Exception exception, double seconds);
 }

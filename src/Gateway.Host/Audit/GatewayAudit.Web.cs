@@ -53,18 +53,20 @@ public sealed partial class GatewayAudit
         _ = AppendQuietlyAsync(record);
     }
 
-    // The caller (user or client, with the client as alternative id) from its address; the gateway as the other side.
+    /// <summary>The caller as the requesting participant: the user (or client), the client as alternative id, its address.</summary>
+    internal static AuditActiveParticipant Requestor(DicomWebCaller caller) => new()
+    {
+        UserId = caller.Principal,
+        AlternativeUserId = caller.UserId is not null ? caller.ClientId : null,
+        UserIsRequestor = true,
+        NetworkAccessPointId = caller.RemoteAddress?.ToString(),
+        NetworkAccessPointType = caller.RemoteAddress is null ? null : NetworkAccessPointType.IpAddress,
+    };
+
+    // The caller as the source; the gateway as the other side.
     private AuditActiveParticipant[] WebParticipants(DicomWebCaller caller) =>
     [
-        new AuditActiveParticipant
-        {
-            UserId = caller.Principal,
-            AlternativeUserId = caller.UserId is not null ? caller.ClientId : null,
-            UserIsRequestor = true,
-            NetworkAccessPointId = caller.RemoteAddress?.ToString(),
-            NetworkAccessPointType = caller.RemoteAddress is null ? null : NetworkAccessPointType.IpAddress,
-            RoleIdCodes = [AuditCodes.SourceRole],
-        },
+        Requestor(caller) with { RoleIdCodes = [AuditCodes.SourceRole] },
         new AuditActiveParticipant
         {
             UserId = _source.SourceId,

@@ -13,21 +13,7 @@ public sealed partial class GatewayPolicy
     /// <summary>Decides one HTTPS request; a refusal is logged and written to the audit log as a Security Alert.</summary>
     public PolicyDecision CheckWeb(DicomWebCaller caller, string service, PolicyOperation operation, string? sopClass = null, long? objectSize = null)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        var request = new PolicyRequest
-        {
-            Protocol = PolicyOperations.ProtocolOf(operation),
-            Operation = operation,
-            Service = service,
-            RemoteAddress = caller.RemoteAddress,
-            Certificate = caller.Certificate,
-            ClientId = caller.ClientId,
-            UserId = caller.UserId,
-            Roles = caller.Roles,
-            SopClassUid = sopClass,
-            ObjectSize = objectSize,
-            At = _time.GetUtcNow(),
-        };
+        PolicyRequest request = WebRequest(caller, service, operation) with { SopClassUid = sopClass, ObjectSize = objectSize };
         PolicyDecision decision = _store.Evaluate(request);
         _traffic.Observe(request, decision, tls: true);
         string what = operation.ToString().ToLowerInvariant();
@@ -48,10 +34,16 @@ public sealed partial class GatewayPolicy
     /// Whether the policy would allow <paramref name="operation"/> on <paramref name="service"/> to <paramref name="caller"/>,
     /// without logging, auditing or counting it: for deciding what a page shows, never for letting an action through.
     /// </summary>
-    public bool WouldAllow(DicomWebCaller caller, string service, PolicyOperation operation)
+    public bool WouldAllow(DicomWebCaller caller, string service, PolicyOperation operation) =>
+        Evaluator.Evaluate(WebRequest(caller, service, operation)).IsAllowed;
+
+    /// <summary>The evaluator in force (for explain and simulate).</summary>
+    public PolicyEvaluator Evaluator => _store.Current!.Evaluator;
+
+    private PolicyRequest WebRequest(DicomWebCaller caller, string service, PolicyOperation operation)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var request = new PolicyRequest
+        return new PolicyRequest
         {
             Protocol = PolicyOperations.ProtocolOf(operation),
             Operation = operation,
@@ -63,11 +55,7 @@ public sealed partial class GatewayPolicy
             Roles = caller.Roles,
             At = _time.GetUtcNow(),
         };
-        return _store.Current!.Evaluator.Evaluate(request).IsAllowed;
     }
-
-    /// <summary>The evaluator in force (for explain and simulate).</summary>
-    public PolicyEvaluator Evaluator => _store.Current!.Evaluator;
 
     [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Policy allowed {What} by {Principal} from {Remote} by {Rule}")]
     private static partial void LogWebAllowed(ILogger logger, string what, string principal, string? remote, string rule);
