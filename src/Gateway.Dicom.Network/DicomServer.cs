@@ -24,7 +24,7 @@ public sealed partial class DicomServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Guid, Task> _connections = new();
-    private readonly ConcurrentDictionary<IPAddress, RateWindow> _rates = new();
+    private readonly ConcurrentDictionary<IPAddress, PeerConnections> _peers = new();
     private readonly X509Certificate2? _certificate;
     private readonly DicomTlsValidator? _validator;
     private Socket? _listener;
@@ -53,6 +53,12 @@ public sealed partial class DicomServer : IAsyncDisposable
 
     /// <summary>Raised when an association is established (for logging and tests).</summary>
     public event Action<DicomAssociation>? AssociationEstablished;
+
+    /// <summary>
+    /// Raised when connections from an address are refused over a limit: at most once per address, limit and
+    /// minute, with the number refused in the minute before, so that a flood cannot flood the listeners too.
+    /// </summary>
+    public event Action<ConnectionRefusal>? ConnectionRefused;
 
     /// <summary>Binds the port and starts accepting connections.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -114,19 +120,45 @@ public sealed partial class DicomServer : IAsyncDisposable
 
             socket.NoDelay = true;
             IPAddress? address = (socket.RemoteEndPoint as IPEndPoint)?.Address;
-            if (address is not null && !AllowConnection(address))
+            PeerConnections? peer = null;
+            if (address is not null)
             {
-                LogRateLimited(_logger, address);
-                socket.Dispose();
-                continue;
+                peer = _peers.GetOrAdd(address, _ => new PeerConnections());
+                ConnectionLimit? refused = peer.TryOpen(Environment.TickCount64, _options.MaxConnectionsPerMinutePerAddress, _options.MaxConnectionsPerAddress, out int earlier);
+                if (refused is { } limit)
+                {
+                    socket.Dispose();
+                    if (earlier >= 0)
+                    {
+                        Refused(address, limit, earlier);
+                    }
+
+                    ForgetIdlePeers();
+                    continue;
+                }
             }
 
             Guid id = Guid.NewGuid();
-            _connections[id] = ServeConnectionAsync(id, socket, stopping);
+            _connections[id] = ServeConnectionAsync(id, socket, peer, stopping);
         }
     }
 
-    private async Task ServeConnectionAsync(Guid id, Socket socket, CancellationToken stopping)
+    private void Refused(IPAddress address, ConnectionLimit limit, int earlier)
+    {
+        int max = limit == ConnectionLimit.PerMinute ? _options.MaxConnectionsPerMinutePerAddress : _options.MaxConnectionsPerAddress;
+        if (limit == ConnectionLimit.PerMinute)
+        {
+            LogRateLimited(_logger, address, max, earlier);
+        }
+        else
+        {
+            LogTooManyOpen(_logger, address, max, earlier);
+        }
+
+        ConnectionRefused?.Invoke(new ConnectionRefusal(address, limit, max, earlier));
+    }
+
+    private async Task ServeConnectionAsync(Guid id, Socket socket, PeerConnections? peer, CancellationToken stopping)
     {
         await Task.Yield();
         EndPoint? remote = socket.RemoteEndPoint;
@@ -177,6 +209,7 @@ public sealed partial class DicomServer : IAsyncDisposable
             }
 
             await stream.DisposeAsync().ConfigureAwait(false);
+            peer?.Close();
             _connections.TryRemove(id, out _);
         }
     }
@@ -209,43 +242,89 @@ public sealed partial class DicomServer : IAsyncDisposable
         }
     }
 
-    private bool AllowConnection(IPAddress address)
+    private void ForgetIdlePeers()
     {
-        long now = Environment.TickCount64;
-        RateWindow window = _rates.GetOrAdd(address, _ => new RateWindow());
-        if (_rates.Count > 10_000)
+        if (_peers.Count <= 10_000)
         {
-            // Forget idle addresses so that the table itself cannot grow without bound.
-            foreach (KeyValuePair<IPAddress, RateWindow> entry in _rates)
-            {
-                if (now - entry.Value.WindowStart > 60_000)
-                {
-                    _rates.TryRemove(entry.Key, out _);
-                }
-            }
+            return;
         }
 
-        return window.TryCount(now, _options.MaxConnectionsPerMinutePerAddress);
+        // The table itself must not grow without bound under a flood from many addresses.
+        long now = Environment.TickCount64;
+        foreach (KeyValuePair<IPAddress, PeerConnections> entry in _peers)
+        {
+            if (entry.Value.IsIdle(now))
+            {
+                _peers.TryRemove(entry.Key, out _);
+            }
+        }
     }
 
-    private sealed class RateWindow
+    // Connections from one address: how many are open, how many were opened this minute, and what was refused.
+    private sealed class PeerConnections
     {
         private readonly Lock _lock = new();
-        private int _count;
+        private int _open;
+        private int _opened;
+        private long _windowStart = long.MinValue / 2;
+        private int _refusedThisWindow;
+        private int _refusedLastWindow;
+        private ConnectionLimit? _reportedThisWindow;
 
-        public long WindowStart { get; private set; }
-
-        public bool TryCount(long now, int max)
+        // Counts a new connection, or says which limit refuses it; earlier is the count refused in the minute
+        // before when this refusal is the first of its kind in this minute (report it), else -1.
+        public ConnectionLimit? TryOpen(long now, int perMinute, int concurrent, out int earlier)
         {
             lock (_lock)
             {
-                if (now - WindowStart >= 60_000)
+                if (now - _windowStart >= 60_000)
                 {
-                    WindowStart = now;
-                    _count = 0;
+                    _windowStart = now;
+                    _opened = 0;
+                    _refusedLastWindow = _refusedThisWindow;
+                    _refusedThisWindow = 0;
+                    _reportedThisWindow = null;
                 }
 
-                return ++_count <= max;
+                ConnectionLimit? refused = _opened >= perMinute ? ConnectionLimit.PerMinute
+                    : _open >= concurrent ? ConnectionLimit.Concurrent
+                    : null;
+                if (refused is null)
+                {
+                    _opened++;
+                    _open++;
+                    earlier = -1;
+                    return null;
+                }
+
+                _refusedThisWindow++;
+                if (_reportedThisWindow == refused)
+                {
+                    earlier = -1;
+                }
+                else
+                {
+                    _reportedThisWindow = refused;
+                    earlier = _refusedLastWindow;
+                }
+
+                return refused;
+            }
+        }
+
+        public void Close()
+        {
+            lock (_lock)
+            {
+                _open--;
+            }
+        }
+
+        public bool IsIdle(long now)
+        {
+            lock (_lock)
+            {
+                return _open == 0 && now - _windowStart > 60_000;
             }
         }
     }
@@ -256,8 +335,11 @@ public sealed partial class DicomServer : IAsyncDisposable
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Accept failed: {Error}")]
     private static partial void LogAcceptFailed(ILogger logger, SocketError error);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Connection from {Address} refused: more than the allowed connections per minute")]
-    private static partial void LogRateLimited(ILogger logger, IPAddress address);
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Connections from {Address} refused: more than {Max} per minute (logged once a minute; {Earlier} refused the minute before)")]
+    private static partial void LogRateLimited(ILogger logger, IPAddress address, int max, int earlier);
+
+    [LoggerMessage(EventId = 1307, Level = LogLevel.Warning, Message = "Connections from {Address} refused: more than {Max} open at once (logged once a minute; {Earlier} refused the minute before)")]
+    private static partial void LogTooManyOpen(ILogger logger, IPAddress address, int max, int earlier);
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Association {AssociationId} ended: {Reason}")]
     private static partial void LogAssociationEnded(ILogger logger, Guid associationId, string reason);

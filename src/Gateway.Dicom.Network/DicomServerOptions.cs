@@ -22,6 +22,13 @@ public sealed record DicomServerOptions
     /// <summary>Most new connections per minute from one address; more are closed at once. Default 600.</summary>
     public int MaxConnectionsPerMinutePerAddress { get; init; } = 600;
 
+    /// <summary>
+    /// Most connections open at once from one address, counted from accept (before TLS and A-ASSOCIATE) to close;
+    /// more are closed at once, so that one peer holding connections open (Slowloris) cannot take every one of
+    /// <see cref="MaxAssociations"/> from the others. Default 16.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; init; } = 16;
+
     /// <summary>Association timeouts and limits.</summary>
     public AssociationOptions Association { get; init; } = AssociationOptions.Default;
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using Gateway.Dicom.Model;
 using Gateway.Dicom.Network.Associations;
@@ -278,7 +280,7 @@ public sealed class DicomServerTests
     [Fact]
     public async Task TwoHundredIdleConnections_NormalAssociationStillSucceeds()
     {
-        await using TestServer server = await TestServer.StartAsync(new DicomServerOptions { MaxAssociations = 256 });
+        await using TestServer server = await TestServer.StartAsync(new DicomServerOptions { MaxAssociations = 256, MaxConnectionsPerAddress = 256 });
         var idle = new List<Socket>();
         try
         {
@@ -301,6 +303,82 @@ public sealed class DicomServerTests
         }
 
         await server.WaitForActiveAsync(0);
+    }
+
+    [Fact]
+    public async Task OnePeerHoldingConnectionsOpen_IsCappedPerAddressAndOthersAreStillServed()
+    {
+        // Slowloris from 127.0.0.2: connections that never send an A-ASSOCIATE-RQ.
+        var attacker = IPAddress.Parse("127.0.0.2");
+        await using TestServer server = await TestServer.StartAsync(new DicomServerOptions { MaxAssociations = 8, MaxConnectionsPerAddress = 4 });
+        var refusals = new ConcurrentQueue<ConnectionRefusal>();
+        server.Server.ConnectionRefused += refusals.Enqueue;
+        var held = new List<FakePeer>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                held.Add(await FakePeer.ConnectAsync(server.EndPoint, attacker));
+            }
+
+            await server.WaitForActiveAsync(4);
+            for (int i = 0; i < 3; i++)
+            {
+                await using FakePeer over = await FakePeer.ConnectAsync(server.EndPoint, attacker);
+                Assert.True(await over.WaitForCloseAsync(TimeSpan.FromSeconds(5)), "a connection over the per-address limit must be closed at once");
+            }
+
+            Assert.Equal(4, server.Server.ActiveAssociations);
+            ConnectionRefusal refusal = Assert.Single(refusals);
+            Assert.Equal(new ConnectionRefusal(attacker, ConnectionLimit.Concurrent, 4, 0), refusal);
+
+            // Another address is served while the attacker holds its four.
+            await using (DicomAssociation association = await server.ConnectAsync())
+            {
+                Assert.Equal(DimseStatus.Success, await association.EchoAsync());
+                await association.ReleaseAsync();
+            }
+
+            // Once one of the attacker's connections closes, the address may open one again.
+            await held[0].DisposeAsync();
+            held.RemoveAt(0);
+            await server.WaitForActiveAsync(3);
+            await using FakePeer again = await FakePeer.ConnectAsync(server.EndPoint, attacker);
+            await again.AssociateAsync(TestServer.RequestPdu());
+        }
+        finally
+        {
+            foreach (FakePeer peer in held)
+            {
+                await peer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ConnectionsPerMinuteFromOneAddress_OverTheLimitAreClosedAndReportedOnce()
+    {
+        var flooder = IPAddress.Parse("127.0.0.3");
+        await using TestServer server = await TestServer.StartAsync(new DicomServerOptions { MaxConnectionsPerMinutePerAddress = 5 });
+        var refusals = new ConcurrentQueue<ConnectionRefusal>();
+        server.Server.ConnectionRefused += refusals.Enqueue;
+        for (int i = 0; i < 5; i++)
+        {
+            await using FakePeer peer = await FakePeer.ConnectAsync(server.EndPoint, flooder);
+            await peer.AssociateAsync();
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            await using FakePeer over = await FakePeer.ConnectAsync(server.EndPoint, flooder);
+            Assert.True(await over.WaitForCloseAsync(TimeSpan.FromSeconds(5)), $"connection {6 + i} in the minute must be closed");
+            Assert.Empty(over.Received);
+        }
+
+        Assert.Equal(new ConnectionRefusal(flooder, ConnectionLimit.PerMinute, 5, 0), Assert.Single(refusals));
+        await using DicomAssociation association = await server.ConnectAsync();
+        Assert.Equal(DimseStatus.Success, await association.EchoAsync());
+        await association.ReleaseAsync();
     }
 
     [Fact]

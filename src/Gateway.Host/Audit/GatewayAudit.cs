@@ -118,6 +118,34 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
         _ = AppendQuietlyAsync(record);
     }
 
+    /// <summary>
+    /// Records connections refused over a per-address limit (a flood or Slowloris) as a Security Alert; the listener
+    /// reports at most once per address, limit and minute, so a flood cannot flood the log.
+    /// </summary>
+    public void ConnectionsRefused(string leg, Gateway.Dicom.Network.ConnectionRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        string limit = refusal.Limit == Gateway.Dicom.Network.ConnectionLimit.PerMinute
+            ? $"more than {refusal.Max} new connections per minute"
+            : $"more than {refusal.Max} connections open at once";
+        var record = new AuditRecord
+        {
+            EventId = AuditEventId.SecurityAlert,
+            Action = AuditEventAction.Execute,
+            EventTime = DateTimeOffset.UtcNow,
+            Outcome = AuditEventOutcome.MinorFailure,
+            OutcomeDescription = $"connections to the {leg} leg refused: {limit} from one address ({refusal.RefusedInPreviousMinute} refused the minute before)",
+            EventTypeCodes = [AuditCodes.UseOfRestrictedFunction],
+            ActiveParticipants =
+            [
+                AuditRecords.ApplicationEntity("(unknown)", refusal.Address.ToString(), isRequestor: true),
+                AuditRecords.ApplicationEntity(options.Value.AETitle, null, isRequestor: false),
+            ],
+            Source = _source,
+        };
+        _ = AppendQuietlyAsync(record);
+    }
+
     private async Task AppendQuietlyAsync(AuditRecord record)
     {
         try

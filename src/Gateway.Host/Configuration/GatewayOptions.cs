@@ -79,6 +79,10 @@ public sealed class DimseListenerOptions
     /// <summary>New connections accepted per minute from one address.</summary>
     [Range(1, 1_000_000)]
     public int MaxConnectionsPerMinutePerAddress { get; set; } = 600;
+
+    /// <summary>Connections open at once from one address (so that one peer cannot hold every association).</summary>
+    [Range(1, 10_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 16;
 }
 
 /// <summary>The HTTPS endpoint.</summary>

@@ -20,6 +20,7 @@ public sealed partial class DimseListeners(
     RetrieveRelay retrieve,
     Policy.GatewayPolicy policy,
     ILoggerFactory loggers,
+    Audit.GatewayAudit audit,
     IStoreService? store = null,
     Gateway.Identity.Validation.DimseIdentityValidator? identities = null) : IHostedService, IAsyncDisposable
 {
@@ -78,9 +79,12 @@ public sealed partial class DimseListeners(
                 Tls = listener.Tls ? tls.ServerOptions() : null,
                 MaxAssociations = listener.MaxAssociations,
                 MaxConnectionsPerMinutePerAddress = listener.MaxConnectionsPerMinutePerAddress,
+                MaxConnectionsPerAddress = listener.MaxConnectionsPerAddress,
             };
             ILogger legLogger = loggers.CreateLogger("Gateway.Dimse." + leg);
             var server = new DicomServer(serverOptions, acceptance, () => new DimseServiceDispatcher(store, find, retrieve, legLogger), legLogger);
+            string legName = leg;
+            server.ConnectionRefused += refusal => audit.ConnectionsRefused(legName, refusal);
             try
             {
                 await server.StartAsync(cancellationToken).ConfigureAwait(false);

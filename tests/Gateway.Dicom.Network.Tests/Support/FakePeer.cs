@@ -34,9 +34,15 @@ internal sealed class FakePeer : IAsyncDisposable
     /// <summary>Every PDU received: its type and the length its header declared.</summary>
     public List<(PduType Type, uint Length)> Received { get; } = [];
 
-    public static async Task<FakePeer> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Connects, from <paramref name="from"/> when given (any 127.x address on loopback is this host).</summary>
+    public static async Task<FakePeer> ConnectAsync(IPEndPoint endPoint, IPAddress? from = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(endPoint);
         return new FakePeer(socket);
     }
