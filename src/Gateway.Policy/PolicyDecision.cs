@@ -33,6 +33,12 @@ public readonly record struct PolicyDecision
     /// <summary>The rate limit of the rule that allowed the request; <see cref="PolicyRateLimit.None"/> otherwise.</summary>
     public PolicyRateLimit RateLimit { get; init; }
 
+    /// <summary>
+    /// The largest object the allowing rule takes, or null for any size (and for a denial). A request decided before its
+    /// size was known (a C-STORE streaming in) is decided again with the size once it grows past this.
+    /// </summary>
+    public long? MaxObjectSize { get; init; }
+
     /// <summary>The mode of the policy that decided.</summary>
     public PolicyMode Mode { get; init; }
 

@@ -269,6 +269,7 @@ public sealed partial class PolicyEvaluator
                     Reason = PolicyReason.Allowed,
                     Rule = rules[i].Id,
                     RateLimit = rules[i].RateLimit,
+                    MaxObjectSize = rules[i].MaxObjectSize,
                 };
             }
 

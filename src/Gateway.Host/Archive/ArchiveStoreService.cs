@@ -9,7 +9,8 @@ namespace Gateway.Host.Archive;
 /// <summary>
 /// C-STORE from a device: the policy decides, then the instance is written to the encrypted archive with one outbox
 /// item per destination, and only when both are durable does the device get Success. A full archive or outbox answers
-/// Out of Resources (A700) instead of risking what is stored; a denied store answers Not Authorized (0124).
+/// Out of Resources (A700) instead of risking what is stored; a denied store answers Not Authorized (0124), also when the
+/// data set grows past the largest object the policy allows (<see cref="PolicySizedStream"/>).
 /// </summary>
 public sealed partial class ArchiveStoreService(
     IInstanceArchive archive,
@@ -38,7 +39,12 @@ public sealed partial class ArchiveStoreService(
         };
         var sender = new Audit.AuditParty(request.Association.CallingAE, (request.Association.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString());
         var receiver = new Audit.AuditParty(request.Association.CalledAE, null);
-        return await ArchiveAsync(archiveRequest, request.DataSet, sender, receiver, sourceIsRequestor: true, decision, request.Association.Id, cancellationToken).ConfigureAwait(false);
+
+        // The size is known only as the data set streams in: past the rule's limit, the policy decides again with it.
+        Stream dataSet = decision.MaxObjectSize is not null
+            ? new PolicySizedStream(request.DataSet, decision, size => policy.Check(request.Association, PolicyOperation.Store, request.SopClassUid, objectSize: size))
+            : request.DataSet;
+        return await ArchiveAsync(archiveRequest, dataSet, sender, receiver, sourceIsRequestor: true, decision, request.Association.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -61,6 +67,11 @@ public sealed partial class ArchiveStoreService(
         try
         {
             result = await archive.StoreAsync(archiveRequest, dataSet, cancellationToken).ConfigureAwait(false);
+            if (dataSet is PolicySizedStream sized)
+            {
+                // A larger object may have been allowed by a later rule than the first decision's: the record names it.
+                decision = sized.Decision;
+            }
         }
         catch (ArchiveFullException ex)
         {

@@ -57,6 +57,9 @@ internal sealed class CompiledRule
 
     public PolicyRateLimit RateLimit { get; }
 
+    /// <summary>The largest object the rule takes, or null for any size.</summary>
+    public long? MaxObjectSize => _maxObjectSize == long.MaxValue ? null : _maxObjectSize;
+
     public FrozenSet<string> SopClasses { get; }
 
     public bool HasWindows => _windows.Length > 0;
