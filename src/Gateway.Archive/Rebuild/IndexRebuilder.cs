@@ -21,6 +21,9 @@ namespace Gateway.Archive.Rebuild;
 internal sealed partial class IndexRebuilder
 {
     public const string TempSuffix = ".rebuild";
+
+    /// <summary>Where objects that could not be indexed are moved (under <c>archive/</c>).</summary>
+    public const string UnindexedDirectory = "unindexed";
     private const int PageSize = 1000;
 
     private readonly ArchiveOptions _options;
@@ -203,10 +206,31 @@ internal sealed partial class IndexRebuilder
         catch (Exception ex) when (ex is ArchiveIntegrityException or ArchiveRejectedException or FileNotFoundException or DirectoryNotFoundException)
         {
             Fail(name, ex.Message);
+            SetAside(path);
         }
         catch (IOException ex)
         {
             Fail(name, "object file cannot be read: " + ex.GetType().Name);
+            SetAside(path);
+        }
+    }
+
+    // An object that was not indexed would be an orphan to the next open, which deletes orphans: it is moved to
+    // archive/unindexed/ instead, kept for an investigation or a later attempt (with a key found meanwhile).
+    private void SetAside(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                string directory = Path.Combine(_options.ArchiveDirectory, UnindexedDirectory);
+                FileSync.CreateOwnerOnlyDirectory(directory);
+                File.Move(path, Path.Combine(directory, Path.GetFileName(path)), overwrite: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ArchiveMessages.RebuildSkipped(_logger, Path.GetFileName(path), "could not be moved to " + UnindexedDirectory + ": " + ex.GetType().Name);
         }
     }
 
