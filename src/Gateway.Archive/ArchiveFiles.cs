@@ -16,6 +16,21 @@ public static class ArchiveFiles
     public const string ObjectsPath = "archive/objects";
 
     /// <summary>
+    /// The directory of the rewrap journals of key rotations (<c>kek-N.journal</c>), relative to the data directory: what
+    /// keeps objects readable without their index rows once a rotation retired the key version in their headers.
+    /// </summary>
+    public const string RewrapJournalPath = "archive/" + Keys.RewrapJournal.DirectoryName;
+
+    /// <summary>The rewrap journal files under <paramref name="dataDirectory"/>, relative to it (forward slashes), in ordinal order.</summary>
+    public static IReadOnlyList<string> ListRewrapJournals(string dataDirectory)
+    {
+        string directory = Path.Combine(dataDirectory, RewrapJournalPath);
+        return Directory.Exists(directory)
+            ? [.. Directory.GetFiles(directory, "kek-*.journal").Select(f => RewrapJournalPath + "/" + Path.GetFileName(f)).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    /// <summary>
     /// The object files <paramref name="indexFile"/> references (indexed instances and conflict copies; purged ones have
     /// none), relative to the data directory, in ordinal order.
     /// </summary>

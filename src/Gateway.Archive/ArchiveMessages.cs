@@ -58,4 +58,10 @@ internal static partial class ArchiveMessages
 
     [LoggerMessage(EventId = 6017, Level = LogLevel.Warning, Message = "Outbox: {Count} item(s) dead-lettered by age")]
     public static partial void DeadLetteredByAge(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6019, Level = LogLevel.Warning, Message = "Index rebuild: {Name} not indexed: {Reason}")]
+    public static partial void RebuildSkipped(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 6020, Level = LogLevel.Information, Message = "Archive index rebuilt from {Objects} object(s): {Indexed} instance(s), {Conflicts} conflict copy(ies), {Failed} object(s) not indexed")]
+    public static partial void IndexRebuilt(ILogger logger, long objects, long indexed, long conflicts, long failed);
 }

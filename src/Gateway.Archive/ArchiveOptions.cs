@@ -63,6 +63,9 @@ public sealed record ArchiveOptions
     /// <summary>Plaintext bytes per encrypted chunk (4 KiB to 4 MiB). Default 64 KiB.</summary>
     public int ChunkSize { get; init; } = Crypto.ObjectFormat.DefaultChunkSize;
 
+    /// <summary>The object format new objects are written in (2; 1 only to test that old objects stay readable).</summary>
+    internal byte ObjectFormatVersion { get; init; } = Crypto.ObjectFormat.Version;
+
     /// <summary>Limits for parsing the header of incoming data sets.</summary>
     public DicomReaderOptions ReaderOptions { get; init; } = DicomReaderOptions.Default;
 
@@ -83,6 +86,8 @@ public sealed record ArchiveOptions
     internal string ObjectsDirectory => Path.Combine(ArchiveDirectory, "objects");
 
     internal string TempDirectory => Path.Combine(ArchiveDirectory, "tmp");
+
+    internal string RewrapJournalDirectory => Path.Combine(ArchiveDirectory, Keys.RewrapJournal.DirectoryName);
 
     internal void Validate()
     {

@@ -9,17 +9,25 @@ namespace Gateway.Archive;
 public sealed partial class ArchiveStore
 {
     private const int RotationBatch = 500;
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(10);
     private readonly SemaphoreSlim _rotationGate = new(1, 1);
+
+    // Objects being written, by the key version their header wraps the data key under (see BeginObjectUnder).
+    private readonly Dictionary<int, int> _objectsInFlight = [];
+    private readonly Lock _objectsInFlightGate = new();
 
     /// <summary>
     /// Rotates the key-encryption key: with key files, creates version N+1; with a secret, moves to its highest version.
-    /// Then re-wraps every data key (and the attribute key) under it, in batches of committed transactions, without
-    /// touching any object file, and finally removes the files of versions no row uses any more.
+    /// Waits for objects still being written under an older version, writes the rewrap journal (every object's data key
+    /// under the new version, <c>archive/rewrap/kek-N.journal</c>) so the objects stay readable without their rows once
+    /// old versions are gone, then re-wraps every data key (and the attribute key) in its row, in batches of committed
+    /// transactions, without touching any object file, and finally removes the files of versions no row uses any more.
     /// </summary>
     /// <remarks>
     /// Crash-safe at every point: a row holds one wrapped key and its version, changed together in one transaction; the
     /// new key file is durable before any row uses it; an old key file is removed only after no row uses it (and an
-    /// interrupted rotation's leftovers are removed at the next open, or finished by running the rotation again). Stores
+    /// interrupted rotation's leftovers are removed at the next open, or finished by running the rotation again; the
+    /// journal is durable before any row is re-wrapped and so before any key file is removed). Stores
     /// and reads go on meanwhile: new objects are wrapped under the new version from its creation on.
     /// </remarks>
     public Task<KeyRotationResult> RotateKeysAsync(CancellationToken cancellationToken) =>
@@ -81,6 +89,10 @@ public sealed partial class ArchiveStore
                 rewrapped++;
             }
         }
+
+        // From here on every new object is written under the new version; the journal must cover every older one.
+        await WaitForObjectsUnderOlderVersionsAsync(version, cancellationToken).ConfigureAwait(false);
+        WriteRewrapJournal();
 
         int batches = 0;
         while (true)
@@ -150,7 +162,10 @@ public sealed partial class ArchiveStore
         return rows.Count;
     }
 
-    /// <summary>Removes the key files of versions below the current one that no row uses (the caller holds the writer gate).</summary>
+    /// <summary>
+    /// Removes the key files of versions below the current one that no row uses (the caller holds the writer gate), once
+    /// the current version's rewrap journal exists (written here when a crash left a rotation without it).
+    /// </summary>
     private List<int> RetireUnusedKeyFiles()
     {
         var retired = new List<int>();
@@ -159,16 +174,98 @@ public sealed partial class ArchiveStore
             return retired;
         }
 
-        using SqliteConnection reader = _db.OpenReader();
-        ArchiveKeyStatus status = KeyStatusReader.Read(_options, reader);
-        foreach (KeyVersionStatus v in status.Versions)
+        List<int> unused;
+        using (SqliteConnection reader = _db.OpenReader())
         {
-            if (v.Available && !v.InUse && v.Version < _keys.Ring.CurrentVersion && _keys.Ring.RetireFile(v.Version))
+            ArchiveKeyStatus status = KeyStatusReader.Read(_options, reader);
+            unused = [.. status.Versions.Where(v => v.Available && !v.InUse && v.Version < _keys.Ring.CurrentVersion).Select(v => v.Version)];
+        }
+
+        if (unused.Count > 0 && !File.Exists(Path.Combine(_options.RewrapJournalDirectory, RewrapJournal.FileName(_keys.Ring.CurrentVersion))))
+        {
+            WriteRewrapJournal();
+        }
+
+        foreach (int v in unused)
+        {
+            if (_keys.Ring.RetireFile(v))
             {
-                retired.Add(v.Version);
+                retired.Add(v);
             }
         }
 
         return retired;
+    }
+
+    /// <summary>Writes the current version's rewrap journal: every indexed object's data key, wrapped under that version.</summary>
+    private long WriteRewrapJournal()
+    {
+        int version = _keys.Ring.CurrentVersion;
+        return RewrapJournal.Write(_options.RewrapJournalDirectory, version, JournalEntries(version));
+    }
+
+    private IEnumerable<(byte[] ObjectId, byte[] WrappedKey)> JournalEntries(int version)
+    {
+        using SqliteConnection reader = _db.OpenReader();
+        using SqliteCommand select = ArchiveDatabase.Command(
+            reader,
+            null,
+            "SELECT object_id, kek_version, wrapped_key FROM instances WHERE object_name IS NOT NULL AND wrapped_key IS NOT NULL ORDER BY object_name");
+        using SqliteDataReader r = select.ExecuteReader();
+        while (r.Read())
+        {
+            int old = r.GetInt32(1);
+            byte[] wrapped = (byte[])r[2];
+            if (old != version)
+            {
+                byte[] key = _keys.Ring.Unwrap(old, wrapped);
+                wrapped = _keys.Ring.WrapUnder(version, key);
+                CryptographicOperations.ZeroMemory(key);
+            }
+
+            yield return ((byte[])r[0], wrapped);
+        }
+    }
+
+    /// <summary>
+    /// Registers an object about to be written and returns the key version its header wraps the data key under (the
+    /// current one). A rotation waits for every object registered under an older version before it writes its journal.
+    /// </summary>
+    private int BeginObjectUnder()
+    {
+        lock (_objectsInFlightGate)
+        {
+            int version = _keys.Ring.CurrentVersion;
+            _objectsInFlight[version] = _objectsInFlight.GetValueOrDefault(version) + 1;
+            return version;
+        }
+    }
+
+    /// <summary>Ends what <see cref="BeginObjectUnder"/> began (the object is committed, or abandoned).</summary>
+    private void EndObjectUnder(int version)
+    {
+        lock (_objectsInFlightGate)
+        {
+            if (--_objectsInFlight[version] == 0)
+            {
+                _objectsInFlight.Remove(version);
+            }
+        }
+    }
+
+    private async Task WaitForObjectsUnderOlderVersionsAsync(int version, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (_objectsInFlightGate)
+            {
+                if (!_objectsInFlight.Keys.Any(v => v < version))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(DrainPoll, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

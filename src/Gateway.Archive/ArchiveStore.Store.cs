@@ -54,6 +54,7 @@ public sealed partial class ArchiveStore
         byte[] dataKey = RandomNumberGenerator.GetBytes(ObjectFormat.DataKeyLength);
         string? slot = null;
         string? placed = null;
+        int? headerVersion = null;
         bool commitStarted = false;
         bool committed = false;
         try
@@ -62,7 +63,13 @@ public sealed partial class ArchiveStore
             // rename to its final name is made durable by the index commit (recovery rolls a committed slot forward).
             (byte[] objectId, slot) = await _slots.TakeAsync().ConfigureAwait(false);
             string name = ObjectFormat.NameOf(objectId);
-            var header = new ObjectHeader(_options.ChunkSize, _keys.Ring.CurrentVersion, RandomNumberGenerator.GetBytes(ObjectFormat.NoncePrefixLength), objectId);
+            headerVersion = BeginObjectUnder();
+            var header = new ObjectHeader(
+                _options.ChunkSize,
+                headerVersion.Value,
+                RandomNumberGenerator.GetBytes(ObjectFormat.NoncePrefixLength),
+                objectId,
+                _options.ObjectFormatVersion == ObjectFormat.Version1 ? null : _keys.Ring.WrapUnder(headerVersion.Value, dataKey));
             Written written = await WriteObjectAsync(slot, header, dataKey, request, dataSet, cancellationToken).ConfigureAwait(false);
             ValidateIdentifiers(request, written.Header);
 
@@ -113,6 +120,11 @@ public sealed partial class ArchiveStore
         finally
         {
             CryptographicOperations.ZeroMemory(dataKey);
+            if (headerVersion is { } v)
+            {
+                EndObjectUnder(v);
+            }
+
             if (slot is not null && placed is null)
             {
                 TryDelete(slot);
@@ -262,22 +274,29 @@ public sealed partial class ArchiveStore
             InstanceHeader parsed = await HeaderExtractor.ExtractAsync(tee, request.TransferSyntax, _options.ReaderOptions, cancellationToken).ConfigureAwait(false);
 
             // The rest (pixel data) goes through the tee to the encryptor only.
-            byte[] scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            try
-            {
-                while (await tee.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
-                {
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
+            await DrainAsync(tee, cancellationToken).ConfigureAwait(false);
 
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             file.Flush(flushToDisk: true);
             return new Written(parsed, tee.BytesRead, meta.Length, hash.GetHashAndReset());
+        }
+    }
+
+    /// <summary>Reads <paramref name="stream"/> to its end for what its reads do on the way (hash, encrypt); the scratch buffer is zeroed.</summary>
+    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await stream.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scratch);
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

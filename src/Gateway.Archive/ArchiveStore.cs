@@ -30,14 +30,14 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
     private readonly ArchiveOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ArchiveLock _lock;
+    private readonly ArchiveLock? _lock;
     private readonly ArchiveDatabase _db;
     private readonly ArchiveKeys _keys;
     private readonly ConcurrentDictionary<string, bool> _objectDirectories = new(StringComparer.Ordinal);
     private readonly ObjectSlots _slots;
     private int _disposed;
 
-    private ArchiveStore(ArchiveOptions options, TimeProvider time, ILogger logger, ArchiveLock archiveLock, ArchiveDatabase db, ArchiveKeys keys)
+    private ArchiveStore(ArchiveOptions options, TimeProvider time, ILogger logger, ArchiveLock? archiveLock, ArchiveDatabase db, ArchiveKeys keys)
     {
         _options = options;
         _time = time;
@@ -93,6 +93,13 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
                 throw new ArchiveIndexException($"no archive index at {options.IndexPath}");
             }
 
+            if (fresh && HoldsObjects(options.ObjectsDirectory))
+            {
+                // A new index would make every object an orphan, removed by the reconciliation below.
+                throw new ArchiveIndexException(
+                    $"no archive index at {options.IndexPath}, yet {options.ObjectsDirectory} holds objects: rebuild the index from them ('gatewayctl archive rebuild-index') or restore it from a snapshot");
+            }
+
             db = ArchiveDatabase.Open(options.IndexPath, create: fresh);
             keys = db.WithWriter(writer => ArchiveKeys.Load(options, writer, fresh, logger));
             var store = new ArchiveStore(options, time, logger, archiveLock, db, keys);
@@ -121,7 +128,7 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
         _db.Dispose();
         _keys.Dispose();
         _rotationGate.Dispose();
-        _lock.Dispose();
+        _lock?.Dispose();
     }
 
     /// <inheritdoc />
@@ -130,6 +137,10 @@ public sealed partial class ArchiveStore : IInstanceArchive, IAsyncDisposable, I
         Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>True when <paramref name="objectsDirectory"/> holds at least one object file.</summary>
+    internal static bool HoldsObjects(string objectsDirectory) =>
+        Directory.Exists(objectsDirectory) && Directory.EnumerateFiles(objectsDirectory, "*.obj", SearchOption.AllDirectories).Any();
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Archive.Rebuild;
 using Gateway.Archive.Verification;
 using Gateway.Audit.Records;
 using Gateway.Backup.Manifest;
@@ -30,6 +31,9 @@ public static class BackupAuditRecords
 
     /// <summary>The event type of a verification scan of the archive's objects.</summary>
     public static AuditCode VerifyType { get; } = new("archive-verify", AuditCodes.Gateway, "Archive Verification");
+
+    /// <summary>The event type of an index rebuild from the archive's objects.</summary>
+    public static AuditCode RebuildIndexType { get; } = new("archive-rebuild-index", AuditCodes.Gateway, "Archive Index Rebuild");
 
     /// <summary>The id type of a snapshot participant object.</summary>
     public static AuditCode SnapshotIdType { get; } = new("backup-snapshot-id", AuditCodes.Gateway, "Backup Snapshot ID");
@@ -109,6 +113,28 @@ public static class BackupAuditRecords
             OutcomeDescription = string.Create(CultureInfo.InvariantCulture,
                 $"{report.ObjectsChecked} object(s), {report.BytesChecked} bytes verified: {report.Problems.Count} damaged, {report.UnknownFiles.Count} unknown file(s)"),
             EventTypeCodes = [VerifyType],
+            ActiveParticipants = Participants(sourceId, requestedBy),
+            Source = new AuditSource { SourceId = sourceId },
+            ParticipantObjects = [ArchiveObject(archive, [])],
+        };
+    }
+
+    /// <summary>
+    /// An index rebuilt from the archive's objects: what it read, indexed and could not index (those also get a Security
+    /// Alert of their own, <see cref="DamagedObjects(string, string, IReadOnlyList{string}, long, string, DateTimeOffset, string?)"/>).
+    /// </summary>
+    public static AuditRecord IndexRebuilt(string sourceId, string archive, IndexRebuildReport report, DateTimeOffset time, string? requestedBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new AuditRecord
+        {
+            EventId = AuditEventId.ApplicationActivity,
+            Action = AuditEventAction.Execute,
+            EventTime = time,
+            Outcome = report.FailedObjects == 0 ? AuditEventOutcome.Success : AuditEventOutcome.MinorFailure,
+            OutcomeDescription = string.Create(CultureInfo.InvariantCulture,
+                $"index rebuilt from {report.ObjectsScanned} object(s), {report.Bytes} bytes: {report.InstancesIndexed} instance(s), {report.Conflicts} conflict copy(ies), {report.FailedObjects} not indexed, {report.Requeued} outbox item(s) queued"),
+            EventTypeCodes = [RebuildIndexType],
             ActiveParticipants = Participants(sourceId, requestedBy),
             Source = new AuditSource { SourceId = sourceId },
             ParticipantObjects = [ArchiveObject(archive, [])],

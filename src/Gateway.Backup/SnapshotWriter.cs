@@ -151,6 +151,13 @@ public sealed class SnapshotWriter
             }
         }
 
+        // The rewrap journals: without them an index rebuilt from restored objects could not read objects whose header's
+        // key version a rotation retired.
+        foreach (string journal in ArchiveFiles.ListRewrapJournals(data))
+        {
+            sources.Add(new SourceFile(journal, Path.Combine(data, journal), IsObject: false));
+        }
+
         string identity = Path.Combine(data, "identity", "identity.db");
         if (File.Exists(identity))
         {

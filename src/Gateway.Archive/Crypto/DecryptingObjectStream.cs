@@ -59,7 +59,7 @@ internal sealed class DecryptingObjectStream : Stream
     /// <param name="dataKey">The unwrapped data key.</param>
     /// <param name="expectedObjectId">The object id the index recorded for this instance.</param>
     /// <param name="sopInstanceUid">The SOP Instance UID the object must be bound to.</param>
-    /// <param name="expectedLength">The plaintext length the index recorded.</param>
+    /// <param name="expectedLength">The plaintext length the index recorded (-1: unknown, for an index rebuild).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="ArchiveIntegrityException">The header is malformed or belongs to another object.</exception>
     public static async Task<DecryptingObjectStream> OpenAsync(
@@ -70,16 +70,27 @@ internal sealed class DecryptingObjectStream : Stream
         long expectedLength,
         CancellationToken cancellationToken)
     {
-        byte[] headerBytes = new byte[ObjectFormat.HeaderLength];
-        int n = await ReadFullyAsync(file, headerBytes, cancellationToken).ConfigureAwait(false);
-        ObjectHeader header = ObjectHeader.Parse(headerBytes.AsSpan(0, n));
-        if (!header.ObjectId.AsSpan().SequenceEqual(expectedObjectId.Span))
+        ObjectHeader header = await ObjectHeader.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+        return Open(file, header, dataKey.Span, expectedObjectId.Span, sopInstanceUid, expectedLength);
+    }
+
+    /// <summary>The plaintext stream of <paramref name="file"/>, whose header was already read (it is at the first chunk).</summary>
+    /// <exception cref="ArchiveIntegrityException">The header belongs to another object.</exception>
+    public static DecryptingObjectStream Open(
+        Stream file,
+        ObjectHeader header,
+        ReadOnlySpan<byte> dataKey,
+        ReadOnlySpan<byte> expectedObjectId,
+        string sopInstanceUid,
+        long expectedLength)
+    {
+        if (!header.ObjectId.AsSpan().SequenceEqual(expectedObjectId))
         {
             throw new ArchiveIntegrityException(
-                $"object file {ObjectFormat.NameOf(expectedObjectId.Span)} holds object {ObjectFormat.NameOf(header.ObjectId)} (swapped or replaced file)");
+                $"object file {ObjectFormat.NameOf(expectedObjectId)} holds object {ObjectFormat.NameOf(header.ObjectId)} (swapped or replaced file)");
         }
 
-        return new DecryptingObjectStream(file, header, dataKey.Span, sopInstanceUid, expectedLength);
+        return new DecryptingObjectStream(file, header, dataKey, sopInstanceUid, expectedLength);
     }
 
     /// <summary>Discards <paramref name="count"/> plaintext bytes (each chunk still verified).</summary>
@@ -256,7 +267,7 @@ internal sealed class DecryptingObjectStream : Stream
         if (final)
         {
             _finalSeen = true;
-            if (_plaintextSeen != _expectedLength)
+            if (_expectedLength >= 0 && _plaintextSeen != _expectedLength)
             {
                 _failed = true;
                 _plainEnd = 0;

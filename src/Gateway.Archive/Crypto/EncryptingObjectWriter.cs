@@ -100,7 +100,7 @@ internal sealed class EncryptingObjectWriter : IDisposable
             return;
         }
 
-        byte[] header = new byte[ObjectFormat.HeaderLength];
+        byte[] header = new byte[_header.Length];
         _header.Write(header);
         await _output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
         FileLength += header.Length;

@@ -8,7 +8,7 @@ namespace Gateway.Archive.Crypto;
 internal static class KeyWrap
 {
     /// <summary>The length of a wrapped 256-bit key: the key plus the 8-byte integrity block.</summary>
-    public const int WrappedLength = ObjectFormat.DataKeyLength + 8;
+    public const int WrappedLength = ObjectFormat.WrappedKeyLength;
 
     public static byte[] Wrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> key)
     {

@@ -139,6 +139,18 @@ internal sealed partial class KeyRing : IDisposable
         return KeyWrap.Wrap(keys[version], dataKey);
     }
 
+    /// <summary>Wraps <paramref name="dataKey"/> under version <paramref name="version"/>.</summary>
+    /// <exception cref="ArchiveIntegrityException">The version is not held.</exception>
+    public byte[] WrapUnder(int version, ReadOnlySpan<byte> dataKey)
+    {
+        if (!_keys.TryGetValue(version, out byte[]? kek))
+        {
+            throw new ArchiveIntegrityException(string.Create(CultureInfo.InvariantCulture, $"key-encryption key version {version} is not available"));
+        }
+
+        return KeyWrap.Wrap(kek, dataKey);
+    }
+
     /// <summary>Unwraps a data key wrapped under <paramref name="version"/>.</summary>
     /// <exception cref="ArchiveIntegrityException">The version is not held, or the key does not unwrap.</exception>
     public byte[] Unwrap(int version, byte[] wrapped)

@@ -79,6 +79,13 @@ internal static partial class FileSync
         return true;
     }
 
+    /// <summary>Flushes an existing file's data and metadata to disk (fsync).</summary>
+    public static void FlushFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, 1);
+        file.Flush(flushToDisk: true);
+    }
+
     /// <summary>Options that open an existing (empty, owner-only) file for writing, such as an object slot.</summary>
     public static FileStreamOptions ExistingPrivateFile(bool asynchronous) => new()
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Gateway.Archive;
 using Gateway.Archive.Index;
 using Gateway.Archive.Keys;
+using Gateway.Archive.Rebuild;
 using Gateway.Archive.Verification;
 using Gateway.Audit;
 using Gateway.Audit.Checkpoints;
@@ -71,7 +72,64 @@ internal static class BackupCommands
             await stdout.WriteLineAsync("security alert recorded in the audit log").ConfigureAwait(false);
             return BackupExitCodes.Damaged;
         }));
-        return new Command("archive", "The encrypted archive: verify every object.") { verify };
+        return new Command("archive", "The encrypted archive: verify every object, or rebuild a lost index from the objects.") { verify, CreateRebuildIndex(stdout, stderr) };
+    }
+
+    private static Command CreateRebuildIndex(TextWriter stdout, TextWriter stderr)
+    {
+        var data = DataOption();
+        var keyDir = new Option<string?>("--key-dir") { Description = "The archive key directory (default DATA/keys)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing archive index (default: refused)." };
+        var command = new Command(
+            "rebuild-index",
+            "Rebuild a lost or damaged archive index from the objects alone: read every object (GCM tags checked), index it as a store would, list those that fail (exit 4 and a Security Alert). The outbox starts empty. Stop the gateway first.")
+        {
+            data, keyDir, force,
+        };
+        command.SetAction((result, ct) => RunGuardedAsync(stderr, async () =>
+        {
+            string dir = result.GetValue(data)!;
+            string archive = Path.Combine(Path.GetFullPath(dir), "archive");
+            ArchiveOptions options = ArchiveOptions.FromEnvironment(dir) with { KeyDirectory = result.GetValue(keyDir), CreateIfMissing = false, MinimumFreeBytes = 0 };
+            IndexRebuildReport report;
+
+            // The audit log first: a rebuild that cannot be recorded is not put in place (fail-closed).
+            await using (AuditLog log = await OpenAuditAsync(dir, ct).ConfigureAwait(false))
+            {
+                var rebuild = new IndexRebuildOptions
+                {
+                    Force = result.GetValue(force),
+                    BeforePublish = async (r, token) =>
+                    {
+                        DateTimeOffset now = DateTimeOffset.UtcNow;
+                        if (r.FailedObjects > 0)
+                        {
+                            await log.AppendAsync(BackupAuditRecords.DamagedObjects(Source(), archive, [.. r.Failures.Select(f => f.ObjectName)], r.FailedObjects, "could not be indexed (GCM tag, key or header)", now), token).ConfigureAwait(false);
+                        }
+
+                        await log.AppendAsync(BackupAuditRecords.IndexRebuilt(Source(), archive, r, now), token).ConfigureAwait(false);
+                    },
+                };
+                report = await ProgressWriter.RunAsync(stdout, progress => ArchiveAdmin.RebuildIndexAsync(options, rebuild, BackupProgress.ForArchiveVerify(progress, "rebuild"), cancellationToken: ct)).ConfigureAwait(false);
+            }
+
+            foreach (IndexRebuildFailure f in report.Failures)
+            {
+                await stdout.WriteLineAsync($"NOT INDEXED {f.ObjectName}: {f.Reason}").ConfigureAwait(false);
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"rebuilt the index from {report.ObjectsScanned} object(s), {ProgressWriter.Bytes(report.Bytes)} in {report.Elapsed.TotalSeconds:0.00} s: {report.InstancesIndexed} instance(s), {report.Conflicts} conflict copy(ies), {report.Duplicates} duplicate(s), {report.FailedObjects} not indexed; {report.KeysFromJournal} key(s) from the rewrap journal")).ConfigureAwait(false);
+            await stdout.WriteLineAsync("the outbox is empty (what was delivered was in the lost index): nothing is forwarded again; audit record written").ConfigureAwait(false);
+            if (report.FailedObjects == 0)
+            {
+                return ExitCodes.Success;
+            }
+
+            await stdout.WriteLineAsync("security alert recorded in the audit log").ConfigureAwait(false);
+            return BackupExitCodes.Damaged;
+        }));
+        return command;
     }
 
     private static Command CreateSnapshot(TextWriter stdout, TextWriter stderr)
