@@ -30,6 +30,11 @@ public static class DicomClient
         Stream? stream = null;
         try
         {
+            if (options.LocalAddress is { } local)
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+            }
+
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeout.CancelAfter(options.Association.ConnectTimeout);

@@ -12,6 +12,9 @@ public sealed record DicomClientOptions
     /// <summary>TCP port of the peer. Default 104.</summary>
     public int Port { get; init; } = 104;
 
+    /// <summary>The local address to connect from (a multi-homed host's leg), or null for the system's choice.</summary>
+    public System.Net.IPAddress? LocalAddress { get; init; }
+
     /// <summary>TLS settings, or null for a plain TCP connection.</summary>
     public DicomTlsOptions? Tls { get; init; }
 
