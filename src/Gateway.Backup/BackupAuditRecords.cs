@@ -38,6 +38,45 @@ public static class BackupAuditRecords
     /// <summary>The id type of a snapshot participant object.</summary>
     public static AuditCode SnapshotIdType { get; } = new("backup-snapshot-id", AuditCodes.Gateway, "Backup Snapshot ID");
 
+    /// <summary>Snapshots deleted from the repository past their retention date, and what that freed.</summary>
+    public static AuditCode PruneType { get; } = new("backup-prune", AuditCodes.Gateway, "Backup Prune");
+
+    /// <summary>A prune that deleted snapshots: each one by id, the blobs and bytes freed.</summary>
+    public static AuditRecord Pruned(string sourceId, string repository, PruneResult pruned, DateTimeOffset time, string? requestedBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(pruned);
+        return new AuditRecord
+        {
+            EventId = AuditEventId.ApplicationActivity,
+            Action = AuditEventAction.Delete,
+            EventTime = time,
+            Outcome = AuditEventOutcome.Success,
+            OutcomeDescription = string.Create(CultureInfo.InvariantCulture,
+                $"{pruned.DeletedSnapshots.Count} snapshot(s) past retention deleted; {pruned.DeletedBlobs} blob(s), {pruned.FreedBytes} bytes freed"),
+            EventTypeCodes = [PruneType],
+            ActiveParticipants = Participants(sourceId, requestedBy, repository, AuditCodes.DestinationMediaRole),
+            Source = new AuditSource { SourceId = sourceId },
+            ParticipantObjects = [.. pruned.DeletedSnapshots.Select(id => new AuditParticipantObject { ObjectId = id, IdTypeCode = SnapshotIdType, TypeCode = 2 })],
+        };
+    }
+
+    /// <summary>
+    /// An attempt to delete a snapshot before its retention date, refused: a Security Alert, because shortening the
+    /// backups' life is what ransomware operators try first.
+    /// </summary>
+    public static AuditRecord PruneRefused(string sourceId, string repository, string snapshotId, string problem, DateTimeOffset time, string? requestedBy = null) => new()
+    {
+        EventId = AuditEventId.SecurityAlert,
+        Action = AuditEventAction.Execute,
+        EventTime = time,
+        Outcome = AuditEventOutcome.MinorFailure,
+        OutcomeDescription = problem.Length <= AuditRecordLimits.MaxStringLength ? problem : problem[..AuditRecordLimits.MaxStringLength],
+        EventTypeCodes = [AuditCodes.UseOfRestrictedFunction, PruneType],
+        ActiveParticipants = Participants(sourceId, requestedBy, repository, AuditCodes.DestinationMediaRole),
+        Source = new AuditSource { SourceId = sourceId },
+        ParticipantObjects = [new AuditParticipantObject { ObjectId = snapshotId, IdTypeCode = SnapshotIdType, TypeCode = 2 }],
+    };
+
     /// <summary>A snapshot taken: its id, Merkle root, size and retention, and the repository it went to.</summary>
     public static AuditRecord Snapshot(string sourceId, SnapshotManifest manifest, string repository, DateTimeOffset time, string? requestedBy = null) => new()
     {

@@ -72,15 +72,49 @@ public sealed class BackupCommandsTests
     }
 
     [Fact]
-    public async Task Prune_OfRetainedSnapshot_ExitsSix()
+    public async Task Prune_OfRetainedSnapshot_ExitsSixAndIsASecurityAlert()
     {
         await using BackupHarness h = await new BackupHarness().PopulateAsync(1);
         SnapshotResult s = await h.SnapshotAsync();
+        await h.Audit!.DisposeAsync();
 
         (int code, _, string error) = await RunAsync("backup", "prune", "--repo", h.RepositoryDirectory, "--data", h.DataDirectory, "--id", s.Manifest.Id);
 
         Assert.Equal(6, code);
         Assert.Contains("retained until", error, StringComparison.Ordinal);
+        Assert.Contains(s.Manifest.Id, Assert.Single(await AuditAsync(h, "110113")), StringComparison.Ordinal);
+        Assert.Empty(await AuditAsync(h, "110100", "backup-prune"));
+    }
+
+    [Fact]
+    public async Task Prune_PastRetention_DeletesAndRecordsEverySnapshotItDeleted()
+    {
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(1);
+        SnapshotResult old = await h.SnapshotAsync(new ShiftedTime(TimeSpan.FromDays(-3)), TimeSpan.FromDays(1));
+        SnapshotResult kept = await h.SnapshotAsync();
+        await h.Audit!.DisposeAsync();
+
+        (int code, string output, string error) = await RunAsync("backup", "prune", "--repo", h.RepositoryDirectory, "--data", h.DataDirectory);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("pruned 1 snapshot(s) " + old.Manifest.Id, output, StringComparison.Ordinal);
+        string record = Assert.Single(await AuditAsync(h, "110100", "backup-prune"));
+        Assert.Contains(old.Manifest.Id, record, StringComparison.Ordinal);
+        Assert.DoesNotContain(kept.Manifest.Id, record, StringComparison.Ordinal);
+        Assert.Equal([kept.Manifest.Id], h.Repository().ListSnapshots());
+    }
+
+    // The decrypted records of one event id (and containing a text, when given) in the harness's audit log.
+    private static async Task<string[]> AuditAsync(BackupHarness h, string eventId, string? containing = null)
+    {
+        (int code, string output, string error) = await RunAsync("audit", "search", "--dir", Path.Combine(h.DataDirectory, "audit"), "--event", eventId, "--format", "jsonl");
+        Assert.True(code == 0, error);
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => containing is null || l.Contains(containing, StringComparison.Ordinal))];
+    }
+
+    private sealed class ShiftedTime(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + offset;
     }
 
     [Fact]

@@ -244,11 +244,32 @@ internal static class BackupCommands
         var data = new Option<string?>("--data") { Description = "The data directory whose backup/signing.pub pins the signing key." };
         var publicKey = PublicKeyOption();
         var id = new Option<string?>("--id") { Description = "Delete only this snapshot (refused before its retention date, exit 6)." };
-        var command = new Command("prune", "Delete snapshots past their retention date and the blobs no other snapshot names.") { repo, data, publicKey, id };
+        var command = new Command("prune", "Delete snapshots past their retention date and the blobs no other snapshot names; recorded in the audit log of --data (a deletion refused before retention as a Security Alert).") { repo, data, publicKey, id };
         command.SetAction((result, ct) => RunGuardedAsync(stderr, async () =>
         {
             BackupRepository repository = BackupRepository.Open(result.GetValue(repo)!, create: false);
-            PruneResult pruned = repository.Prune(Verifier(repository, result.GetValue(publicKey), result.GetValue(data), stderr), DateTimeOffset.UtcNow, result.GetValue(id));
+            string? dir = result.GetValue(data);
+            string where = Path.GetFullPath(result.GetValue(repo)!);
+            PruneResult pruned;
+            try
+            {
+                pruned = repository.Prune(Verifier(repository, result.GetValue(publicKey), dir, stderr), DateTimeOffset.UtcNow, result.GetValue(id));
+            }
+            catch (RetentionException ex) when (dir is not null)
+            {
+                await AppendAuditAsync(dir, BackupAuditRecords.PruneRefused(Source(), where, result.GetValue(id) ?? "(all)", ex.Message, DateTimeOffset.UtcNow, Environment.UserName), ct).ConfigureAwait(false);
+                throw;
+            }
+
+            if (dir is null)
+            {
+                await stderr.WriteLineAsync("warning: no --data: this prune is not recorded in an audit log").ConfigureAwait(false);
+            }
+            else if (pruned.DeletedSnapshots.Count > 0)
+            {
+                await AppendAuditAsync(dir, BackupAuditRecords.Pruned(Source(), where, pruned, DateTimeOffset.UtcNow, Environment.UserName), ct).ConfigureAwait(false);
+            }
+
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"pruned {pruned.DeletedSnapshots.Count} snapshot(s) {string.Join(" ", pruned.DeletedSnapshots)}; {pruned.DeletedBlobs} blob(s), {ProgressWriter.Bytes(pruned.FreedBytes)} freed")).ConfigureAwait(false);
             return ExitCodes.Success;

@@ -400,7 +400,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
                 SnapshotManifest m = taken.Manifest;
                 NoteSnapshot(m.CreatedAt);
                 NoteVerifier verifier = Verifier(repository, out bool pinned);
-                string pruned = PruneExpired(repository, verifier);
+                string pruned = await PruneExpiredAsync(repository, verifier, requestedBy, ct).ConfigureAwait(false);
                 var result = new BackupSnapshotResult
                 {
                     Snapshot = Describe(repository, m.Id, verifier, pinned, null, _time.GetUtcNow()),
@@ -589,7 +589,8 @@ public sealed partial class GatewayBackups : IAsyncDisposable
     }
 
     // Snapshots past their signed retention date go, with the blobs no other snapshot names; a failure never fails the snapshot.
-    private string PruneExpired(BackupRepository repository, NoteVerifier verifier)
+    // Deletes snapshots past retention after a snapshot; the deletion is an audit record of its own.
+    private async Task<string> PruneExpiredAsync(BackupRepository repository, NoteVerifier verifier, string? requestedBy, CancellationToken ct)
     {
         try
         {
@@ -600,6 +601,7 @@ public sealed partial class GatewayBackups : IAsyncDisposable
             }
 
             LogPruned(_logger, pruned.DeletedSnapshots.Count, pruned.DeletedBlobs, pruned.FreedBytes);
+            await _audit.AppendAsync(BackupAuditRecords.Pruned(_sourceId, repository.Root, pruned, _time.GetUtcNow(), requestedBy), ct).ConfigureAwait(false);
             return string.Create(CultureInfo.InvariantCulture, $"; pruned {pruned.DeletedSnapshots.Count} snapshot(s) past retention, {pruned.FreedBytes} bytes freed");
         }
         catch (Exception ex) when (ex is SnapshotIntegrityException or BackupException or IOException or UnauthorizedAccessException)
