@@ -160,7 +160,9 @@ PY
 
 data="$tmp/gw/data"
 alerts=$(dotnet "$tmp/ctl/gatewayctl.dll" audit search --dir "$data/audit" --event 110113 --format jsonl 2>/dev/null | wc -l || echo "?")
-echo "gateway: $alerts Security Alert records; warnings: $(grep -c '"@l":"Warning"' "$data"/logs/*.json 2>/dev/null | awk -F: '{s+=$2} END {print s+0}') (connections refused per address: $(grep -ho 'Connections from [0-9.]* refused: more than [0-9]* [a-z ]*' "$data"/logs/*.json 2>/dev/null | sort | uniq -c | tr '\n' ';'))"
+warnings=$(cat "$data"/logs/*.json 2>/dev/null | grep -c '"@l":"Warning"' || true)
+echo "gateway: $alerts Security Alert records, $warnings warnings in its log; per-address refusals logged:"
+grep -ho 'Connections from [0-9.]* refused: more than [0-9]* [a-z ]*' "$tmp/gw/gateway.log" | sort | uniq -c | sed 's/^/  /' || echo "  none"
 if dotnet "$tmp/ctl/gatewayctl.dll" audit verify --dir "$data/audit" >"$tmp/verify.out" 2>&1; then echo "audit log verifies: $(tail -1 "$tmp/verify.out")"; else echo "AUDIT VERIFY FAILED:"; cat "$tmp/verify.out"; fi
 echo "== done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ "$missing" == 0 && "$inorthanc" -ge "$acked" ]]
