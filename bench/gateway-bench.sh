@@ -3,6 +3,7 @@
 #
 # Legs (N synthetic 512x512 16-bit CT images from bench/gen-ct.sh; fresh receiver and gateway for each):
 #   direct      storescu -> storescp                                        (the baseline)
+#   durable     storescu -> storescp fsyncing each file before its response  (the baseline that also keeps its word)
 #   gateway     storescu -> gateway VLAN leg (plain) -> encrypted archive -> forwarder over TLS -> storescp +tls
 # each with 1 and with 4 concurrent storescu (the files split in 4). For the gateway leg it reports the ingest time
 # (until the last storescu got its last Success: every instance then durable in the archive and audited) and the
@@ -77,6 +78,17 @@ for senders in 1 4; do
   result[direct-$senders]=$d
   printf '%-40s %10.3f %10.1f %14.3f %12s\n' "direct storescu x$senders -> storescp" "$d" "$(echo "$N / $d" | bc -l)" "$d" "$(count "$rx")/$N"
 
+  # direct, durable: storescp makes each file durable before its response (fdatasync through sync(1), run
+  # synchronously by --exec-on-reception --exec-sync), as the gateway does for every instance it acknowledges.
+  free_port; port=$FREE; rx="$tmp/rx-durable-$senders"; mkdir -p "$rx"
+  storescp -aet PACS -od "$rx" -xcr "sync --data #p/#f" -xs "$port" >/dev/null 2>&1 & pids+=($!); scp=$!
+  wait_listen "$port"
+  t0=$(now); send "$port" PACS "$senders"; t1=$(now)
+  kill "$scp" || true; wait "$scp" 2>/dev/null || true
+  d=$(echo "$t1 - $t0" | bc -l)
+  result[durable-$senders]=$d
+  printf '%-40s %10.3f %10.1f %14.3f %12s\n' "durable storescu x$senders -> storescp+sync" "$d" "$(echo "$N / $d" | bc -l)" "$d" "$(count "$rx")/$N"
+
   # through the gateway
   work="$tmp/gw-$senders"; mkdir -p "$work/policies" "$tmp/rx-gw-$senders"
   cat >"$work/policies/bench.yaml" <<POLICY
@@ -133,5 +145,11 @@ for senders in 1 4; do
   printf '  %d sender(s): ingest %.2f of direct, last delivery %.2f x direct\n' "$senders" \
     "$(echo "${result[direct-$senders]} / ${result[ingest-$senders]}" | bc -l)" \
     "$(echo "${result[delivered-$senders]} / ${result[direct-$senders]}" | bc -l)"
+done
+echo "against the durable baseline (storescp fsyncing each file before its response, as acknowledged-means-durable requires):"
+for senders in 1 4; do
+  printf '  %d sender(s): ingest %.2f of durable direct, last delivery %.2f x durable direct\n' "$senders" \
+    "$(echo "${result[durable-$senders]} / ${result[ingest-$senders]}" | bc -l)" \
+    "$(echo "${result[delivered-$senders]} / ${result[durable-$senders]}" | bc -l)"
 done
 echo "== done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
