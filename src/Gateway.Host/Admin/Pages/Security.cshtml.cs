@@ -15,6 +15,8 @@ namespace Gateway.Host.Admin.Pages;
 /// findings, <c>explain</c> for a request, and a candidate policy's diff and simulation against the recorded traffic.
 /// </summary>
 [AdminOperation(PolicyOperation.PolicyRead)]
+[RequestSizeLimit(MaxCandidateBytes + FormOverheadBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxCandidateBytes + FormOverheadBytes, ValueCountLimit = 64)]
 public sealed class SecurityModel(GatewayPolicy policy, PolicyTraffic traffic) : PageModel
 {
     /// <summary>Bytes a candidate policy upload may have in all.</summary>
@@ -22,6 +24,10 @@ public sealed class SecurityModel(GatewayPolicy policy, PolicyTraffic traffic) :
 
     /// <summary>Files a candidate policy may have.</summary>
     public const int MaxCandidateFiles = 32;
+
+    // Multipart boundaries, part headers and the form's other fields: a request larger than the candidate limit and
+    // this is refused by Kestrel (413) before it is read, not buffered and then checked.
+    private const long FormOverheadBytes = 64 * 1024;
 
     /// <summary>The policy in force.</summary>
     public GatewayPolicy Policy => policy;
