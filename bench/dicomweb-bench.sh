@@ -9,7 +9,7 @@
 #   STOW-RS   N fresh images in one request: into the gateway (policy per instance, encrypted archive, audit record
 #             per instance, all durable before the answer) vs into Orthanc directly. Target: >= 0.8 of direct.
 #
-# Knobs: N=100, WORKDIR=/tmp, KEEP=1 keeps the temporary directory, PORT=32112 (first port tried), GW_CURL="--http1.1"
+# Knobs: N=100, WARMUP=40 (gateway retrievals before the measured ones), WORKDIR=/tmp, KEEP=1 keeps the temporary directory, PORT=32112 (first port tried), GW_CURL="--http1.1"
 # (extra curl options towards the gateway: curl negotiates HTTP/2 over TLS by default).
 # Needs dcmtk, orthanc, orthanc-dicomweb, curl, python3. Every process it starts is stopped by PID.
 set -euo pipefail
@@ -116,7 +116,10 @@ wado() { # wado ROOT [curl options...]: seconds for one retrieval
   local url="$1/studies/$study"; shift
   curl -sf -o /dev/null -w '%{time_total}\n' "$@" -H 'Accept: multipart/related; type="application/dicom"; transfer-syntax=*' "$url"
 }
-wado "$oroot" >/dev/null; wado "$gwroot" "${gw[@]}" >/dev/null
+# The gateway is a long-running .NET process: until its hot paths are tiered up (tens of requests on 2 cores) the JIT
+# takes a third of its CPU, so WARMUP retrievals (default 40) come first; Orthanc is native and needs one.
+wado "$oroot" >/dev/null
+for _ in $(seq "${WARMUP:-40}"); do wado "$gwroot" "${gw[@]}" >/dev/null; done
 wd=$(for _ in 1 2 3 4 5; do wado "$oroot"; done | median)
 wg=$(for _ in 1 2 3 4 5; do wado "$gwroot" "${gw[@]}"; done | median)
 
