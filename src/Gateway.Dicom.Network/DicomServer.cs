@@ -123,6 +123,7 @@ public sealed partial class DicomServer : IAsyncDisposable
             PeerConnections? peer = null;
             if (address is not null)
             {
+                ForgetIdlePeers();
                 peer = _peers.GetOrAdd(address, _ => new PeerConnections());
                 ConnectionLimit? refused = peer.TryOpen(Environment.TickCount64, _options.MaxConnectionsPerMinutePerAddress, _options.MaxConnectionsPerAddress, out int earlier);
                 if (refused is { } limit)
@@ -133,7 +134,6 @@ public sealed partial class DicomServer : IAsyncDisposable
                         Refused(address, limit, earlier);
                     }
 
-                    ForgetIdlePeers();
                     continue;
                 }
             }
