@@ -16,28 +16,8 @@ set -euo pipefail
 
 N="${1:-${N:-100}}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tmp="$(mktemp -d "${WORKDIR:-/tmp}/dicomweb-bench.XXXXXX")"
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-next_port=${PORT:-32112}
-free_port() {
-  while ss -Hltn "sport = :$next_port" | grep -q .; do next_port=$((next_port + 1)); done
-  FREE=$next_port
-  next_port=$((next_port + 1))
-}
-wait_listen() {
-  local port=$1 i
-  for i in $(seq 600); do ss -Hltn "sport = :$port" | grep -q . && return 0; sleep 0.1; done
-  echo "nothing listens on $port" >&2
-  return 1
-}
+source "$root/bench/lib.sh"
+bench_init dicomweb-bench 32112
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "== dicomweb-bench $(date -u +%FT%TZ): N=$N, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), git $(git -C "$root" rev-parse --short HEAD)"

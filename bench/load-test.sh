@@ -23,28 +23,8 @@ if [[ "$SCENARIO" == load ]]; then DEVICES="${DEVICES:-16}"; SECONDS_RUN="${DURA
 RATE="${RATE:-5}"; STUDY="${STUDY:-20}"; SIZE="${SIZE:-256}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TCP_NODELAY=1
-tmp="$(mktemp -d "${WORKDIR:-/tmp}/load-test.XXXXXX")"
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-next_port=${PORT:-32112}
-free_port() {
-  while ss -Hltn "sport = :$next_port" | grep -q .; do next_port=$((next_port + 1)); done
-  FREE=$next_port
-  next_port=$((next_port + 1))
-}
-wait_listen() {
-  local port=$1 i
-  for i in $(seq 600); do ss -Hltn "sport = :$port" | grep -q . && return 0; sleep 0.1; done
-  echo "nothing listens on $port" >&2
-  return 1
-}
+source "$root/bench/lib.sh"
+bench_init load-test 32112
 
 echo "== load-test $SCENARIO $(date -u +%FT%TZ): $DEVICES devices x $RATE images/s for $SECONDS_RUN s, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), git $(git -C "$root" rev-parse --short HEAD)"
 for p in Gateway.Host:gateway Gateway.Cli:ctl; do

@@ -18,28 +18,8 @@ N="${1:-${N:-200}}"
 M="${2:-${M:-100}}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TCP_NODELAY=1
-tmp="$(mktemp -d "${WORKDIR:-/tmp}/push-bench.XXXXXX")"
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-next_port=${PORT:-32112}
-free_port() {
-  while ss -Hltn "sport = :$next_port" | grep -q .; do next_port=$((next_port + 1)); done
-  FREE=$next_port
-  next_port=$((next_port + 1))
-}
-wait_listen() {
-  local port=$1 i
-  for i in $(seq 600); do ss -Hltn "sport = :$port" | grep -q . && return 0; sleep 0.1; done
-  echo "nothing listens on $port" >&2
-  return 1
-}
+source "$root/bench/lib.sh"
+bench_init push-bench 32112
 now() { date +%s.%N; }
 count() { find "$1" -type f 2>/dev/null | wc -l; }
 wait_count() { # DIR COUNT: waits (at most 300 s) until DIR holds COUNT files

@@ -249,7 +249,6 @@ internal static class BackupCommands
         {
             BackupRepository repository = BackupRepository.Open(result.GetValue(repo)!, create: false);
             string? dir = result.GetValue(data);
-            string where = Path.GetFullPath(result.GetValue(repo)!);
             PruneResult pruned;
             try
             {
@@ -257,7 +256,7 @@ internal static class BackupCommands
             }
             catch (RetentionException ex) when (dir is not null)
             {
-                await AppendAuditAsync(dir, BackupAuditRecords.PruneRefused(Source(), where, result.GetValue(id) ?? "(all)", ex.Message, DateTimeOffset.UtcNow, Environment.UserName), ct).ConfigureAwait(false);
+                await AppendAuditAsync(dir, BackupAuditRecords.PruneRefused(Source(), repository.Root, result.GetValue(id) ?? "(all)", ex.Message, DateTimeOffset.UtcNow, Environment.UserName), ct).ConfigureAwait(false);
                 throw;
             }
 
@@ -267,7 +266,7 @@ internal static class BackupCommands
             }
             else if (pruned.DeletedSnapshots.Count > 0)
             {
-                await AppendAuditAsync(dir, BackupAuditRecords.Pruned(Source(), where, pruned, DateTimeOffset.UtcNow, Environment.UserName), ct).ConfigureAwait(false);
+                await AppendAuditAsync(dir, BackupAuditRecords.Pruned(Source(), repository.Root, pruned, DateTimeOffset.UtcNow, Environment.UserName), ct).ConfigureAwait(false);
             }
 
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

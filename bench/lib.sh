@@ -1,0 +1,33 @@
+# bench/lib.sh - sourced by the bench scripts that run real peers (gateway-bench, push-bench, dicomweb-bench,
+# load-test). bench_init NAME DEFAULT_PORT makes the work directory $tmp (under WORKDIR, default /tmp; removed at exit
+# unless KEEP=1), the list $pids of processes stopped by PID at exit, and the port counter free_port draws from (PORT
+# overrides the first port tried).
+
+bench_init() {
+  tmp="$(mktemp -d "${WORKDIR:-/tmp}/$1.XXXXXX")"
+  pids=()
+  next_port=${PORT:-$2}
+  trap bench_cleanup EXIT INT TERM
+}
+
+bench_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [[ "${KEEP:-0}" == 1 ]] || rm -rf "$tmp"
+}
+
+# Sets FREE to a port nothing listens on (not in a subshell: the counter must advance).
+free_port() {
+  while ss -Hltn "sport = :$next_port" | grep -q .; do next_port=$((next_port + 1)); done
+  FREE=$next_port
+  next_port=$((next_port + 1))
+}
+
+# Waits up to 60 s for something to listen on PORT.
+wait_listen() {
+  local port=$1 i
+  for i in $(seq 600); do ss -Hltn "sport = :$port" | grep -q . && return 0; sleep 0.1; done
+  echo "nothing listens on $port" >&2
+  return 1
+}
