@@ -138,6 +138,8 @@ print(f"memory (gateway RSS): first minute max {mb(max(first)):.0f} MB, overall 
       f"last {mb(rows[-1][1]):.0f} MB; second half trend {slope * 60 / 1024:+.1f} MB/min over {n} samples")
 PY
 
+# Stopped first: the gateway signs a checkpoint over its last records at shutdown, so verify sees a sealed log.
+kill "$gw" 2>/dev/null || true; wait "$gw" 2>/dev/null || true
 data="$tmp/gw/data"
 alerts=$(dotnet "$tmp/ctl/gatewayctl.dll" audit search --dir "$data/audit" --event 110113 --format jsonl 2>/dev/null | wc -l || echo "?")
 warnings=$(cat "$data"/logs/*.json 2>/dev/null | grep -c '"@l":"Warning"' || true)
