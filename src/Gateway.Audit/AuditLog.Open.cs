@@ -101,7 +101,8 @@ public sealed partial class AuditLog
             }
             else
             {
-                segment = new FileStream(scan.LastSegmentPath, FileSync.CreateOptions(FileMode.Append, SecretFiles.OwnerOnly));
+                // Opened for writing at explicit offsets (not appending): the records may end before the file does.
+                segment = new FileStream(scan.LastSegmentPath, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 });
             }
 
             AuditLogMessages.Opened(logger, paths.Root, scan.Tree.Size, latest?.Size ?? 0, scan.RecordsRead);
@@ -277,6 +278,7 @@ public sealed partial class AuditLog
         string? lastPath = null;
         long lastFirst = 0;
         bool lastHasRecords = false;
+        long lastEnd = SegmentFormat.HeaderSize;
         long read = 0;
         long checkpointSize = latest?.Size ?? 0;
         if (latest is not null && tree.Size > latest.Size)
@@ -327,8 +329,16 @@ public sealed partial class AuditLog
             {
                 long frameStart = reader.Position;
                 SegmentFrameStatus status = reader.Next(out SegmentFrame frame);
+                lastEnd = frameStart;
                 if (status == SegmentFrameStatus.End)
                 {
+                    break;
+                }
+
+                if (status == SegmentFrameStatus.Padding && isLast && reader.IsZeroFrom(frameStart))
+                {
+                    // The zero-filled space the writer keeps ahead of its appends (left by a crash; an orderly close cuts
+                    // it): the records end here, and the writer goes on filling it.
                     break;
                 }
 
@@ -336,6 +346,8 @@ public sealed partial class AuditLog
                 {
                     SegmentFrameStatus.Incomplete => ("incomplete record", true),
                     SegmentFrameStatus.BadLength => ("record length out of range", true),
+                    // Zeros, then something else: a batch written after one that a crash lost (neither was acknowledged).
+                    SegmentFrameStatus.Padding => (isLast ? "zeros followed by other bytes" : "zeros where a record should be (only the last segment may end in zeros)", true),
                     _ => CheckFrame(frame, tree.Size, previous, deep: tree.Size >= checkpointSize, dataKey),
                 };
                 if (problem is null)
@@ -375,7 +387,7 @@ public sealed partial class AuditLog
             }
         }
 
-        return new ScanResult(tree, previous, lastPath, lastFirst, lastHasRecords, lastRecord, read);
+        return new ScanResult(tree, previous, lastPath, lastFirst, lastHasRecords, lastEnd, lastRecord, read);
     }
 
     // Cheap checks for every record (structure, index, chain); for records no checkpoint covers yet, also the leaf hash and
@@ -461,6 +473,7 @@ public sealed partial class AuditLog
         string? LastSegmentPath,
         long LastSegmentFirstIndex,
         bool LastSegmentHasRecords,
+        long LastSegmentEnd,
         (long Segment, long Offset, int Length) LastRecord,
         long RecordsRead);
 

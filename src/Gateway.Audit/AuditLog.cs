@@ -61,6 +61,8 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
     private FileStream _segment;
     private long _segmentFirstIndex;
     private long _segmentLength;
+    // The segment file's length: past _segmentLength it holds zeros written ahead of the appends (SegmentPreallocationBytes).
+    private long _segmentAllocated;
     private bool _segmentHasRecords;
     private long _writtenBatches;
 
@@ -109,7 +111,8 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         _nextIndex = _tree.Size;
         _segment = state.Segment;
         _segmentFirstIndex = state.SegmentFirstIndex;
-        _segmentLength = state.Segment.Length;
+        _segmentAllocated = state.Segment.Length;
+        _segmentLength = state.Scan.LastSegmentPath is null ? _segmentAllocated : state.Scan.LastSegmentEnd;
         _segmentHasRecords = state.SegmentHasRecords;
         _checkpoints = state.Checkpoints;
         _checkpointsLength = state.Checkpoints.Length;
@@ -247,6 +250,7 @@ public sealed partial class AuditLog : IAuditLog, IAsyncDisposable
         finally
         {
             await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+            CutPreallocatedSpace();
             await _segment.DisposeAsync().ConfigureAwait(false);
             await _checkpoints.DisposeAsync().ConfigureAwait(false);
             await _frontierFile.DisposeAsync().ConfigureAwait(false);

@@ -32,6 +32,9 @@ internal static partial class AuditLogMessages
     [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Audit log could not save its frontier (opening will read more records)")]
     public static partial void FrontierNotSaved(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Audit log could not cut the zeros written ahead at the end of its segment on close (the next open reads them as the end of the records)")]
+    public static partial void PreallocationNotCut(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Audit data key rotated: new records are encrypted with key {KeyId:x8} (was {PreviousKeyId:x8})")]
     public static partial void DataKeyRotated(ILogger logger, uint previousKeyId, uint keyId);
 

@@ -33,6 +33,15 @@ public sealed record AuditLogOptions
     /// <summary>Start a new segment file past this size. Default 64 MiB.</summary>
     public long SegmentMaxBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Zeros written ahead of the appends in the segment being filled, so that most fdatasyncs flush records into space the
+    /// file already has, with no new file size to journal (on ext4 on this project's test machine: 0.32 ms instead of 0.58 ms per
+    /// sync). Default 1 MiB; 0 appends at the end of the file. An orderly close cuts them; after a crash, opening the log
+    /// reads them as the end of the records. Each time the zeros run out, one batch's sync also flushes the next ones
+    /// (about 3 ms per MiB there).
+    /// </summary>
+    public int SegmentPreallocationBytes { get; init; } = 1 << 20;
+
     /// <summary>Most records committed by one write and fsync. Default 4096.</summary>
     public int MaxBatchRecords { get; init; } = 4096;
 

@@ -55,7 +55,9 @@ internal sealed class AuditLogReader
             {
                 long offset = reader.Position;
                 SegmentFrameStatus status = reader.Next(out SegmentFrame frame);
-                if (status == SegmentFrameStatus.End || (status == SegmentFrameStatus.Incomplete && isLast))
+                // The last segment may end in a torn frame (a crash; opening the log cuts it) or in the zero-filled space
+                // the writer keeps ahead of its appends.
+                if (status == SegmentFrameStatus.End || (isLast && status is SegmentFrameStatus.Incomplete or SegmentFrameStatus.Padding))
                 {
                     break;
                 }

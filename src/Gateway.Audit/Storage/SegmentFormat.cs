@@ -9,6 +9,12 @@ namespace Gateway.Audit.Storage;
 /// frame:   4 leaf length L | L leaf bytes (see AuditLeaf) | 32 leaf hash SHA-256(0x00 || leaf)
 /// </code>
 /// All integers big-endian. The stored leaf hash lets a reader tell a torn final frame from a complete one.
+/// <para>
+/// The last segment may end in zeros: space the writer filled ahead of its writes, so that a sync after an append
+/// flushes data only, not the file's new size (see <see cref="AuditLogOptions.SegmentPreallocationBytes"/>). A length
+/// field of 0 (no leaf is empty) marks where its records end; everything after it must be zero. A rolled segment, and
+/// the last one after an orderly close, end exactly after their last frame.
+/// </para>
 /// </summary>
 internal static class SegmentFormat
 {
@@ -16,6 +22,36 @@ internal static class SegmentFormat
     public const ushort Version = 1;
     public const int FrameOverhead = 4 + AuditLeaf.HashSize;
     public static ReadOnlySpan<byte> Magic => "GWAUDSEG"u8;
+
+    /// <summary>Whether every byte of <paramref name="file"/> from <paramref name="offset"/> to <paramref name="end"/> is zero.</summary>
+    public static bool IsZeroFilled(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long end)
+    {
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (offset < end)
+            {
+                int read = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - offset)), offset);
+                if (read <= 0)
+                {
+                    return true;
+                }
+
+                if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+                {
+                    return false;
+                }
+
+                offset += read;
+            }
+
+            return true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public static byte[] Header(long firstIndex)
     {

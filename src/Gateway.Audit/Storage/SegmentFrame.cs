@@ -14,6 +14,12 @@ internal enum SegmentFrameStatus
 
     /// <summary>The frame's length field is out of bounds.</summary>
     BadLength,
+
+    /// <summary>
+    /// A length field of zero: where the records end and the zero-filled space the writer keeps ahead of them starts.
+    /// Valid only in the last segment, and only when every byte after it is zero (the reader does not check that).
+    /// </summary>
+    Padding,
 }
 
 /// <summary>One frame as read: where it starts, the leaf bytes and the stored leaf hash.</summary>

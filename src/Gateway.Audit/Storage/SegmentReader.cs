@@ -29,6 +29,9 @@ internal sealed class SegmentReader : IDisposable
     /// <summary>The segment's length when it was opened.</summary>
     public long Length { get; }
 
+    /// <summary>Whether every byte from <paramref name="offset"/> to the length this reader saw is zero (the end of the last segment).</summary>
+    public bool IsZeroFrom(long offset) => SegmentFormat.IsZeroFilled(_stream.SafeFileHandle, offset, Length);
+
     /// <summary>Opens a segment and checks its header; null with the reason when the header is bad.</summary>
     public static SegmentReader? Open(string path, out string? error)
     {
@@ -85,6 +88,12 @@ internal sealed class SegmentReader : IDisposable
 
         _stream.ReadExactly(_lengthBuffer);
         int length = BinaryPrimitives.ReadInt32BigEndian(_lengthBuffer);
+        if (length == 0)
+        {
+            _stream.Position = start;
+            return SegmentFrameStatus.Padding;
+        }
+
         if (length is < AuditLeaf.MinLength or > AuditLeaf.MaxLength)
         {
             return SegmentFrameStatus.BadLength;
@@ -125,6 +134,12 @@ internal sealed class SegmentReader : IDisposable
 
         _stream.ReadExactly(_lengthBuffer);
         int length = BinaryPrimitives.ReadInt32BigEndian(_lengthBuffer);
+        if (length == 0)
+        {
+            _stream.Position = start;
+            return SegmentFrameStatus.Padding;
+        }
+
         if (length is < AuditLeaf.MinLength or > AuditLeaf.MaxLength)
         {
             return SegmentFrameStatus.BadLength;

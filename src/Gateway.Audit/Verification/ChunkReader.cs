@@ -51,6 +51,18 @@ internal sealed class ChunkReader(IReadOnlyList<(long FirstIndex, string Path)> 
             if (available >= 4)
             {
                 int length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(p));
+                if (length == 0 && _segment == segments.Count - 1)
+                {
+                    // The zero-filled space the writer keeps ahead of its appends: the records end here, if only zeros follow.
+                    if (!EndsInZeros(p + _delta))
+                    {
+                        Stop(chunk, p + _delta, "zeros followed by other bytes after the last record (a torn write; opening the log cuts them)");
+                    }
+
+                    _done = true;
+                    break;
+                }
+
                 if (length is < AuditLeaf.MinLength or > AuditLeaf.MaxLength)
                 {
                     Stop(chunk, p + _delta, "record length out of range");
@@ -130,6 +142,19 @@ internal sealed class ChunkReader(IReadOnlyList<(long FirstIndex, string Path)> 
     }
 
     public void Dispose() => _file?.Dispose();
+
+    // Whether the last segment holds only zeros from offset on. A gateway appending while this reads may have written a
+    // record there since: then the length field is no longer zero, and reading ends where it was.
+    private bool EndsInZeros(long offset)
+    {
+        if (SegmentFormat.IsZeroFilled(_file!, offset, RandomAccess.GetLength(_file!)))
+        {
+            return true;
+        }
+
+        Span<byte> length = stackalloc byte[4];
+        return RandomAccess.Read(_file!, length, offset) == 4 && BinaryPrimitives.ReadInt32BigEndian(length) != 0;
+    }
 
     private bool OpenNextSegment(FrameChunk chunk)
     {

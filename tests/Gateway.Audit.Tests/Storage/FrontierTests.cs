@@ -207,11 +207,8 @@ public sealed class FrontierTests : IDisposable
         string image = await CrashImageAsync(records: 250, checkpointEvery: 100);
         long saved = FrontierFile.Read(new AuditLogPaths(image).Frontier, out _, out _)!.Size;
         string segment = new AuditLogPaths(image).ListSegments()[^1].Path;
-        long length = new FileInfo(segment).Length;
-        using (var stream = new FileStream(segment, FileMode.Append))
-        {
-            stream.Write(new byte[] { 0, 0, 2, 0, 1, 2, 3 });
-        }
+        long length = SegmentSurgery.RecordsEnd(segment);
+        SegmentSurgery.WriteAtRecordsEnd(segment, new byte[] { 0, 0, 2, 0, 1, 2, 3 });
 
         AuditLog log = AuditLog.Open(TestLogs.Options(image));
         await using (log)

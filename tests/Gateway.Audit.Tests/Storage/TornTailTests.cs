@@ -19,15 +19,12 @@ public sealed class TornTailTests : IDisposable
     {
         string crash = await CrashImageAsync(acknowledged: 12);
         string segment = new AuditLogPaths(crash).ListSegments()[^1].Path;
-        long length = new FileInfo(segment).Length;
+        long length = SegmentSurgery.RecordsEnd(segment);
         // A 13th record was being written when the power went: only part of it reached the disk.
         List<SegmentSurgery.Frame> frames = SegmentSurgery.ReadFrames(segment);
         SegmentSurgery.Frame last = frames[^1];
-        byte[] partial = File.ReadAllBytes(segment)[(int)last.Offset..];
-        using (var stream = new FileStream(segment, FileMode.Append))
-        {
-            stream.Write(partial.AsSpan(0, Math.Max(1, partial.Length - bytesLost)));
-        }
+        byte[] partial = File.ReadAllBytes(segment)[(int)last.Offset..(int)length];
+        SegmentSurgery.WriteAtRecordsEnd(segment, partial.AsSpan(0, Math.Max(1, partial.Length - bytesLost)));
 
         AuditLog log = AuditLog.Open(TestLogs.Options(crash));
         await using (log)
@@ -45,10 +42,14 @@ public sealed class TornTailTests : IDisposable
     }
 
     [Fact]
-    public async Task Open_ZeroFilledTail_IsCut()
+    public async Task Open_ZeroFilledTail_IsTheEndOfTheRecordsNotARepair()
     {
+        // A crash leaves the zeros the writer keeps ahead of its appends (and a file system may add more): the records end
+        // where they start, and appending goes on there.
         string crash = await CrashImageAsync(acknowledged: 3);
         string segment = new AuditLogPaths(crash).ListSegments()[^1].Path;
+        long end = SegmentSurgery.RecordsEnd(segment);
+        Assert.True(new FileInfo(segment).Length > end, "the live segment should end in zeros written ahead");
         using (var stream = new FileStream(segment, FileMode.Append))
         {
             stream.Write(new byte[4096]);
@@ -57,9 +58,45 @@ public sealed class TornTailTests : IDisposable
         AuditLog log = AuditLog.Open(TestLogs.Options(crash));
         await using (log)
         {
-            Assert.Equal(4096, log.Recovery.TruncatedSegmentBytes);
+            Assert.False(log.Recovery.Repaired);
             Assert.Equal(3, log.Size);
+            Assert.Equal(3, await log.AppendAsync(SampleRecords.Transfer(99)));
         }
+
+        Assert.Equal(4, SegmentSurgery.ReadFrames(segment).Count);
+        Assert.Equal(SegmentSurgery.RecordsEnd(segment), new FileInfo(segment).Length);
+        AuditVerificationReport report = AuditLogVerifier.Verify(crash, new AuditLogReader(new AuditLogPaths(crash)).StoredVerifier());
+        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+        Assert.Equal(4, report.RecordCount);
+    }
+
+    [Fact]
+    public async Task ZerosThenOtherBytes_VerifyReportsThem_OpenCutsThemAndReports()
+    {
+        // A crash lost one batch (zeros where it was written) but kept the next one: neither was acknowledged.
+        string crash = await CrashImageAsync(acknowledged: 5);
+        string segment = new AuditLogPaths(crash).ListSegments()[^1].Path;
+        long end = SegmentSurgery.RecordsEnd(segment);
+        byte[] later = new byte[300];
+        new Random(7).NextBytes(later);
+        SegmentSurgery.WriteAtRecordsEnd(segment, later, skip: 1500);
+
+        AuditVerificationReport before = AuditLogVerifier.Verify(crash, new AuditLogReader(new AuditLogPaths(crash)).StoredVerifier());
+        Assert.False(before.IsValid);
+        Assert.Contains(before.Problems, p => p.Message.Contains("zeros followed by other bytes", StringComparison.Ordinal) && p.Offset == end);
+
+        AuditLog log = AuditLog.Open(TestLogs.Options(crash));
+        await using (log)
+        {
+            Assert.True(log.Recovery.Repaired);
+            Assert.Equal(5, log.Recovery.TruncatedRecordIndex);
+            Assert.Equal(5, log.Size);
+            Assert.Equal(end, new FileInfo(segment).Length);
+        }
+
+        AuditVerificationReport after = AuditLogVerifier.Verify(crash, new AuditLogReader(new AuditLogPaths(crash)).StoredVerifier());
+        Assert.True(after.IsValid, string.Join("\n", after.Problems));
+        Assert.Equal(5, after.RecordCount);
     }
 
     [Fact]
@@ -67,16 +104,13 @@ public sealed class TornTailTests : IDisposable
     {
         string crash = await CrashImageAsync(acknowledged: 4);
         string segment = new AuditLogPaths(crash).ListSegments()[^1].Path;
-        long length = new FileInfo(segment).Length;
+        long length = SegmentSurgery.RecordsEnd(segment);
         // An unacknowledged batch of three frames: the middle page of the write never reached the disk.
         List<SegmentSurgery.Frame> frames = SegmentSurgery.ReadFrames(segment);
         byte[] whole = File.ReadAllBytes(segment);
         byte[] batch = [.. whole[(int)frames[1].Offset..(int)frames[3].Offset], .. whole[(int)frames[1].Offset..(int)frames[2].Offset]];
         batch.AsSpan(40, 200).Clear();
-        using (var stream = new FileStream(segment, FileMode.Append))
-        {
-            stream.Write(batch);
-        }
+        SegmentSurgery.WriteAtRecordsEnd(segment, batch);
 
         AuditLog log = AuditLog.Open(TestLogs.Options(crash));
         await using (log)

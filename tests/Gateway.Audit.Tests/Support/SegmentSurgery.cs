@@ -16,7 +16,7 @@ internal static class SegmentSurgery
         while (at + 4 <= bytes.Length)
         {
             int length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(at));
-            if (at + 4 + length + 32 > bytes.Length)
+            if (length == 0 || at + 4 + length + 32 > bytes.Length)
             {
                 break;
             }
@@ -43,6 +43,22 @@ internal static class SegmentSurgery
         }
 
         File.WriteAllBytes(segmentPath, stream.ToArray());
+    }
+
+    /// <summary>Where the segment's records end: after its last complete frame (the zeros written ahead start there).</summary>
+    public static long RecordsEnd(string segmentPath)
+    {
+        List<Frame> frames = ReadFrames(segmentPath);
+        return frames.Count == 0 ? SegmentFormat.HeaderSize : frames[^1].Offset + 4 + frames[^1].Leaf.Length + 32;
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> where the records end, as the write of the next batch would.</summary>
+    public static void WriteAtRecordsEnd(string segmentPath, ReadOnlySpan<byte> bytes, long skip = 0)
+    {
+        long at = RecordsEnd(segmentPath) + skip;
+        using var stream = new FileStream(segmentPath, FileMode.Open, FileAccess.Write);
+        stream.Position = at;
+        stream.Write(bytes);
     }
 
     public static string OnlySegment(string directory) => new AuditLogPaths(directory).ListSegments().Single().Path;
