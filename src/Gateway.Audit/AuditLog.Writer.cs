@@ -4,9 +4,10 @@ using Microsoft.Win32.SafeHandles;
 namespace Gateway.Audit;
 
 /// <content>
-/// The committers: each takes the next batch, writes it at the end of the segment, makes it durable with fdatasync, and
-/// completes it in order. Several syncs may be in flight at once: a batch written while another is being synced starts
-/// its own sync at once instead of waiting, so an append waits for about one sync rather than one and a half.
+/// The committers: each takes the next batch, writes it after the last record of the segment (into zeros written ahead),
+/// makes it durable with fdatasync, and completes it in order. With <see cref="AuditLogOptions.MaxConcurrentSyncs"/> above
+/// 1, several syncs may be in flight at once: a batch written while another is being synced starts its own sync at once
+/// instead of waiting.
 /// </content>
 /// <remarks>
 /// Each committer syncs through its own read-only descriptor of the segment. Linux reports a writeback error to every

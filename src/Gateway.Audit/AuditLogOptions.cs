@@ -46,10 +46,13 @@ public sealed record AuditLogOptions
     public int MaxBatchRecords { get; init; } = 4096;
 
     /// <summary>
-    /// Most fdatasyncs in flight at once. Default 4. A batch written while another is being synced starts its own sync
-    /// instead of waiting for that one to finish, so an append waits for about one sync, not two.
+    /// Most fdatasyncs in flight at once. Default 1. With more, a batch written while another is being synced starts its
+    /// own sync instead of waiting for that one to finish. Measured on ext4 on a virtual disk with the zeros written ahead
+    /// (bench/audit-bench.sh, 2026-11-28), overlapping syncs only queued behind each other: 16 writers reached 20,063 and
+    /// 21,251 appends/s with 1 and 15,342 and 14,208 with 4, and one writer 2,284 and 2,326/s against 1,911 and 1,788/s.
+    /// A device that completes flushes in parallel may do better with 2 to 4.
     /// </summary>
-    public int MaxConcurrentSyncs { get; init; } = 4;
+    public int MaxConcurrentSyncs { get; init; } = 1;
 
     /// <summary>Most records queued and not yet durable before appends wait. Default 65536.</summary>
     public int MaxQueuedRecords { get; init; } = 65536;
