@@ -19,4 +19,16 @@ public sealed record RestoreResult
 
     /// <summary>How long it took.</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Of <see cref="Elapsed"/>: copying the files out of the repository, each hashed against the manifest.</summary>
+    public TimeSpan CopyElapsed { get; init; }
+
+    /// <summary>Making the restored files durable (syncfs of the target's file system), alongside <see cref="ObjectVerifyElapsed"/>.</summary>
+    public TimeSpan SyncElapsed { get; init; }
+
+    /// <summary>Reading every archive object back and checking its GCM tags, alongside <see cref="SyncElapsed"/>.</summary>
+    public TimeSpan ObjectVerifyElapsed { get; init; }
+
+    /// <summary>Of <see cref="Elapsed"/>: verifying the audit log (chain, roots, checkpoint signatures).</summary>
+    public TimeSpan AuditVerifyElapsed { get; init; }
 }

@@ -20,6 +20,9 @@ public sealed class SnapshotRestorerTests
 
         Assert.Equal(5, result.ObjectsVerified);
         Assert.True(result.AuditRecords >= 0);
+        // The phases it reports fit in the whole: copy, then sync and object check side by side, then the audit log.
+        Assert.True(result.CopyElapsed > TimeSpan.Zero && result.SyncElapsed > TimeSpan.Zero && result.ObjectVerifyElapsed > TimeSpan.Zero);
+        Assert.True(result.CopyElapsed + result.AuditVerifyElapsed + (result.SyncElapsed > result.ObjectVerifyElapsed ? result.SyncElapsed : result.ObjectVerifyElapsed) <= result.Elapsed);
         await AssertEveryInstanceAsync(h, target);
     }
 

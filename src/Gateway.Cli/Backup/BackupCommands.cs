@@ -348,7 +348,7 @@ internal static class BackupCommands
                 progress,
                 ct)).ConfigureAwait(false);
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"restored snapshot {id} to {restored.Target}: {restored.Manifest.Files.Count} file(s), {ProgressWriter.Bytes(restored.Manifest.TotalBytes)}, {restored.ObjectsVerified} object(s) and {restored.AuditRecords} audit record(s) verified; {restored.Elapsed.TotalSeconds:0.00} s")).ConfigureAwait(false);
+                $"restored snapshot {id} to {restored.Target}: {restored.Manifest.Files.Count} file(s), {ProgressWriter.Bytes(restored.Manifest.TotalBytes)}, {restored.ObjectsVerified} object(s) and {restored.AuditRecords} audit record(s) verified; {restored.Elapsed.TotalSeconds:0.00} s (copy and hash {restored.CopyElapsed.TotalSeconds:0.00} s; then at once, sync {restored.SyncElapsed.TotalSeconds:0.00} s and objects {restored.ObjectVerifyElapsed.TotalSeconds:0.00} s; audit {restored.AuditVerifyElapsed.TotalSeconds:0.00} s)")).ConfigureAwait(false);
             await stdout.WriteLineAsync("policy files are in TARGET/policy; point the gateway's PolicyDirectory there or copy them back").ConfigureAwait(false);
             return ExitCodes.Success;
         }));
