@@ -9,9 +9,11 @@ namespace Gateway.Host.DicomWeb;
 
 /// <summary>
 /// QIDO-RS and WADO-RS through the gateway: the path must be a DICOMweb resource (nothing else is forwarded), the policy
-/// decides from the caller's token, the access is written to the audit log before anything is disclosed (Query; DICOM
-/// Instances Accessed with the study), and only then is the request forwarded to the PACS with YARP, the response
-/// streamed back unbuffered. The caller's token and cookies never reach the PACS.
+/// decides from the caller's token, and the access is written to the audit log (Query; DICOM Instances Accessed with
+/// the study) while the request is forwarded to the PACS with YARP. Nothing of the PACS's answer reaches the caller
+/// before the record is durable: the response waits for it before its first header is copied, and is dropped (503) if
+/// the log cannot take it. The response is then streamed back unbuffered. The caller's token and cookies never reach the
+/// PACS.
 /// </summary>
 public sealed partial class DicomWebProxy(
     IHttpForwarder forwarder,
@@ -45,34 +47,27 @@ public sealed partial class DicomWebProxy(
             return;
         }
 
-        // Recorded before anything is disclosed; if the log cannot take the record, nothing is.
+        // Recorded while the PACS works on the request; nothing of its answer is disclosed until the record is durable.
+        Task audited = RecordAsync(context, path, resource, caller, decision);
+        var transformer = new Transformer(root, path ?? string.Empty, audited);
+        var config = new ForwarderRequestConfig { ActivityTimeout = origin.ActivityTimeout };
+        ForwarderError error = await forwarder.SendAsync(context, root.AbsoluteUri, origin.Client, config, transformer).ConfigureAwait(false);
         try
         {
-            if (resource.Action == DicomWebAction.Search)
-            {
-                byte[] query = Encoding.UTF8.GetBytes(path + context.Request.QueryString.Value);
-                List<AuditParticipantObject> objects = [AuditRecords.QueryObject(StudyRootFind, query)];
-                if (resource.Study is { } study)
-                {
-                    objects.Add(AuditRecords.Study(study));
-                }
-
-                await audit.RecordWebAsync(AuditEventId.Query, AuditEventAction.Execute, AuditEventOutcome.Success, caller, decision, objects, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            }
-            else
-            {
-                await audit.RecordWebAsync(AuditEventId.DicomInstancesAccessed, AuditEventAction.Read, AuditEventOutcome.Success, caller, decision, [AuditRecords.Study(resource.Study!)], cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            }
+            // Also when the PACS failed before answering: the record was still wanted, and its failure must be seen.
+            await audited.ConfigureAwait(false);
         }
         catch (AuditLogException ex)
         {
             LogAuditFailed(logger, ex);
-            await DicomWebResults.ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "the audit log cannot record the request").ConfigureAwait(false);
+            if (!context.Response.HasStarted)
+            {
+                await DicomWebResults.ProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "the audit log cannot record the request").ConfigureAwait(false);
+            }
+
             return;
         }
 
-        var config = new ForwarderRequestConfig { ActivityTimeout = origin.ActivityTimeout };
-        ForwarderError error = await forwarder.SendAsync(context, root.AbsoluteUri, origin.Client, config, new Transformer(root, path ?? string.Empty)).ConfigureAwait(false);
         if (error != ForwarderError.None)
         {
             Exception? cause = context.Features.Get<IForwarderErrorFeature>()?.Exception;
@@ -83,11 +78,32 @@ public sealed partial class DicomWebProxy(
     [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "DICOMweb request refused because the audit log refused its record")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception);
 
+    private Task RecordAsync(HttpContext context, string? path, DicomWebResource resource, DicomWebCaller caller, PolicyDecision decision)
+    {
+        if (resource.Action == DicomWebAction.Search)
+        {
+            byte[] query = Encoding.UTF8.GetBytes(path + context.Request.QueryString.Value);
+            List<AuditParticipantObject> objects = [AuditRecords.QueryObject(StudyRootFind, query)];
+            if (resource.Study is { } study)
+            {
+                objects.Add(AuditRecords.Study(study));
+            }
+
+            return audit.RecordWebAsync(AuditEventId.Query, AuditEventAction.Execute, AuditEventOutcome.Success, caller, decision, objects, cancellationToken: context.RequestAborted).AsTask();
+        }
+
+        return audit.RecordWebAsync(AuditEventId.DicomInstancesAccessed, AuditEventAction.Read, AuditEventOutcome.Success, caller, decision, [AuditRecords.Study(resource.Study!)], cancellationToken: context.RequestAborted).AsTask();
+    }
+
     [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "DICOMweb request to the origin failed: {Error} ({Cause})")]
     private static partial void LogForwardFailed(ILogger logger, ForwarderError error, string cause);
 
-    /// <summary>Rewrites the request for the origin: its path, no credentials, a <c>Forwarded</c> header for its URLs.</summary>
-    private sealed class Transformer(Uri root, string path) : HttpTransformer
+    /// <summary>
+    /// Rewrites the request for the origin (its path, no credentials, a <c>Forwarded</c> header for its URLs), and holds
+    /// the origin's response until <paramref name="audited"/> completes: if the record failed, the response is not
+    /// passed on at all.
+    /// </summary>
+    internal sealed class Transformer(Uri root, string path, Task audited) : HttpTransformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
@@ -112,6 +128,16 @@ public sealed partial class DicomWebProxy(
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {
+            try
+            {
+                await audited.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Not a header, not a byte: the caller decides what to answer once the forwarder returns (it sees the failure).
+                return false;
+            }
+
             bool result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
             httpContext.Response.Headers.Remove("Set-Cookie");
             httpContext.Response.Headers.Remove("Server");
