@@ -122,6 +122,14 @@ public sealed class PolicyLoaderTests : IDisposable
         { "complex key", "? [a, b]\n: c", "error yaml-complex-key" },
         // Found by fuzz/ (the policy target): YamlDotNet's scanner threw InvalidOperationException, which escaped the loader.
         { "fuzz: empty key before an unclosed flow sequence", ": [\ns", "error yaml-syntax: malformed YAML the parser cannot read" },
+        // Found by fuzz/ (AFL++ on the policy target, 2026-11-29): YamlDotNet threw ArgumentException for a tag that is not a URI.
+        { "fuzz: global tag that is not a URI", "!!C,[+N", "error yaml-tag: tags are not allowed in policy files (and this one" },
+        { "fuzz: global tag that is not a URI, inside a mapping", "mode: !!a b\nflows: []", "error yaml-tag" },
+        // Found by fuzz/ (AFL++, 2026-11-29): a time zone id naming a directory made the lookup throw SecurityException.
+        { "fuzz: time zone id naming a directory", "timezone: Europe/", "error invalid-value: timezone 'Europe/' is not an IANA time zone id" },
+        { "fuzz: time zone id that is a directory", "timezone: Europe", "error invalid-value: timezone 'Europe' is not a time zone this host knows" },
+        { "time zone id climbing out of zoneinfo", "timezone: ../../../etc/passwd", "error invalid-value: timezone '../../../etc/passwd' is not an IANA time zone id" },
+        { "time zone id that is an absolute path", "timezone: /etc/localtime", "error invalid-value" },
     };
 
     [Theory]

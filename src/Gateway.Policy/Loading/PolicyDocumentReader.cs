@@ -140,15 +140,42 @@ internal sealed partial class PolicyDocumentReader(List<PolicyDiagnostic> diagno
             return;
         }
 
+        // The id becomes a path under the system's zoneinfo directory: only the shape of an IANA id is looked up
+        // (letters, digits, '_', '+', '-', names joined by single '/'), so that nothing else on the disk is read.
+        // Found by fuzzing: "Europe/" named a directory, and the lookup threw SecurityException.
+        if (!IsTimeZoneIdShape(value))
+        {
+            top.Error("invalid-value", $"timezone '{value}' is not an IANA time zone id (such as Europe/Berlin, or UTC)", location);
+            return;
+        }
+
         try
         {
             _ = TimeZoneInfo.FindSystemTimeZoneById(value);
             TimeZone = (value, location);
         }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException or IOException or UnauthorizedAccessException)
         {
             top.Error("invalid-value", $"timezone '{value}' is not a time zone this host knows (an IANA id such as Europe/Berlin, or UTC)", location);
         }
+    }
+
+    private static bool IsTimeZoneIdShape(string value)
+    {
+        if (value.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        foreach (string part in value.Split('/'))
+        {
+            if (part.Length == 0 || part == "." || part == ".." || !part.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private string? Name(YamlMappingReader reader, string what, string key = "name")

@@ -109,6 +109,14 @@ internal static class PolicyYamlParser
             diagnostics.Add(PolicyDiagnostic.Error("yaml-syntax", OneLine(ex), Location(file, ex.Start)));
             return null;
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's parser throws this, not a YamlException, for a global tag that is not a valid URI (found by
+            // fuzzing: "!!C,[+N"). Tags are refused in policy files anyway.
+            diagnostics.Add(PolicyDiagnostic.Error(
+                "yaml-tag", "tags are not allowed in policy files (and this one is not even a valid tag)", Location(file, parser.Current?.End ?? Mark.Empty)));
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this, not a YamlException, on some malformed flow collections (found by
