@@ -55,6 +55,7 @@ public static class SnapshotRestorer
         }, CancellationToken.None);
         long objects;
         TimeSpan objectsElapsed;
+        TimeSpan syncElapsed;
         try
         {
             objects = await VerifyObjectsAsync(target, request, progress, cancellationToken).ConfigureAwait(false);
@@ -63,10 +64,9 @@ public static class SnapshotRestorer
         finally
         {
             // Never leave the sync running behind a failed check; a failed sync fails the restore.
-            await sync.ConfigureAwait(false);
+            syncElapsed = await sync.ConfigureAwait(false);
         }
 
-        TimeSpan syncElapsed = await sync.ConfigureAwait(false);
         TimeSpan objectsVerified = clock.Elapsed;
         long records = VerifyAudit(target);
         TimeSpan total = clock.Elapsed;
