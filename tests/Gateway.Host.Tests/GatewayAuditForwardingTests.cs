@@ -12,6 +12,7 @@ namespace Gateway.Host.Tests;
 /// an echo/store flow arrive in order, forwarding resumes from its durable cursor after a restart, and a repository that
 /// is down never fails a C-STORE: readiness turns Degraded, the metrics count the records behind, and they catch up.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class GatewayAuditForwardingTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

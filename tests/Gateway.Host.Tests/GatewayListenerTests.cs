@@ -7,6 +7,7 @@ using Gateway.Host.Tests.Support;
 namespace Gateway.Host.Tests;
 
 /// <summary>The gateway's two DIMSE legs and its HTTPS endpoint, on the embedded defaults with free ports.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class GatewayListenerTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

@@ -5,6 +5,7 @@ using Gateway.Host.Tests.Support;
 namespace Gateway.Host.Tests;
 
 /// <summary>The queue figures of a forwarding destination on /metrics after devices stored through the gateway.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class GatewayQueueMetricsTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -33,7 +34,7 @@ public sealed class GatewayQueueMetricsTests : IDisposable
 
         (await ExternalTool.RunAsync("storescu", [.. gateway.Vlan(), "+sd", "127.0.0.1", gateway.VlanPortText, source])).EnsureSuccess();
 
-        // Gateways of other tests in this process export the same meter: a destination name of its own tells ours apart.
+        // A destination name of its own tells our figures apart from anything a gateway of another test left behind.
         const string Pacs = "destination=\"MetricsPacs\"";
         string metrics = await https.WaitForMetricsAsync(
             // The figures are refreshed in the background: wait for one computed after every arrival (a refresh taken
