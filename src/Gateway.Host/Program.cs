@@ -17,6 +17,13 @@ try
     // 0 after a normal stop; Audit.FailStopAuditLog sets 75 when the gateway stopped because its audit log failed.
     return Environment.ExitCode;
 }
+catch (OperationCanceledException)
+{
+    // SIGTERM (systemd, an operator's Ctrl+C) while the host was still starting cancels the start: that is a stop like
+    // any other, not a crash (it was an unhandled exception and exit code 134).
+    await Console.Error.WriteLineAsync("gateway: stopped before it had finished starting").ConfigureAwait(false);
+    return Environment.ExitCode;
+}
 catch (Exception ex) when (ex is GatewayStartupException or OptionsValidationException or InvalidOperationException or IOException or ArgumentException)
 {
     await Console.Error.WriteLineAsync("gateway: " + ex.Message).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed class GatewayDicomWebTests : IDisposable
 {
     // The default test policy with a DICOMweb service, a role that may search and retrieve, one that may only store,
     // and a client in each.
-    private static readonly string Policy = GatewayProcess.DefaultPolicy.Replace(
+    internal static readonly string Policy = GatewayProcess.DefaultPolicy.Replace(
         "\nflows:",
         "\n  - name: dicomweb\n    kind: dicomweb\nflows:",
         StringComparison.Ordinal) + """

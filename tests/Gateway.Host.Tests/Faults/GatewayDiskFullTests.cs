@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
 using Gateway.Archive.Outbox;
 using Gateway.Dicom.Network.Interop.Tests.Support;
 using Gateway.Host.Audit;
+using Gateway.Host.Tests.DicomWeb;
 using Gateway.Host.Tests.Support;
 using Xunit.Abstractions;
 
@@ -135,6 +138,86 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
         await gateway.StartAgainAsync();
         await pacs.StartAgainAsync();
         await RecoverAsync(gateway, pacs, instances, accepted, [.. instances.Skip(accepted.Length)]);
+    }
+
+    /// <summary>
+    /// Issue 7: a QIDO-RS search is answered only once its Query record is durable, and the record is appended while the
+    /// PACS answers. When the audit log meets the full volume, the PACS's answer is dropped and the caller gets 503 with
+    /// none of it; the gateway then stops (exit code 75) and every answer it gave before has its record after the restart.
+    /// </summary>
+    [Fact]
+    public async Task Qido_AuditLogFailsOnAFullVolume_503WithNothingOfThePacsAnswer_EveryAnswerGivenHasItsRecord()
+    {
+        string root = _temp.Sub("gateway");
+        using Tmpfs volume = Tmpfs.Mount(Path.Combine(root, "data"), "8m");
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("orthanc"), root);
+        string source = _temp.Sub("source");
+        await TestStudies.WriteAllAsync(source);
+        await TestPacs.UploadAsync(pacs, source);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:DicomWeb:Origin"] = $"http://127.0.0.1:{pacs.HttpPort}/dicom-web/",
+            ["Gateway:Backpressure:MinimumFreeBytes"] = "0",
+        };
+        await using GatewayChildProcess gateway = await GatewayChildProcess.StartAsync(root, settings, GatewayDicomWebTests.Policy);
+        using var https = new GatewayHttps(Path.Combine(root, "certs"), gateway.HttpsPort);
+        string secret = await GatewayTokens.AddClientAsync(gateway.DataDirectory, root, "viewer-app");
+        string token = await GatewayTokens.TokenAsync(https.Http, "viewer-app", secret);
+
+        long ballast = volume.Fill("ballast");
+        int answered = 0;
+        (HttpStatusCode Status, string Body)? refusal = null;
+        DateTime end = DateTime.UtcNow + Timeout;
+        while (refusal is null && gateway.IsRunning && DateTime.UtcNow < end)
+        {
+            using var search = new HttpRequestMessage(HttpMethod.Get, $"dicom-web/studies?StudyInstanceUID={TestStudies.Study1}");
+            search.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            search.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
+            HttpResponseMessage response;
+            try
+            {
+                response = await https.Http.SendAsync(search);
+            }
+            catch (HttpRequestException) when (!gateway.IsRunning)
+            {
+                break;
+            }
+
+            using (response)
+            {
+                string body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Assert.Contains(TestStudies.Study1, body, StringComparison.Ordinal);
+                    answered++;
+                    await Task.Delay(20);
+                }
+                else
+                {
+                    refusal = (response.StatusCode, body);
+                }
+            }
+        }
+
+        output.WriteLine($"{ballast} bytes of ballast; {answered} searches answered, then {refusal?.Status.ToString() ?? "no answer"}");
+        Assert.True(refusal is not null, $"no search was refused in {Timeout.TotalMinutes} min ({answered} answered):{Environment.NewLine}{gateway.Output}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusal.Value.Status);
+        Assert.DoesNotContain(TestStudies.Study1, refusal.Value.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("0020000D", refusal.Value.Body, StringComparison.Ordinal);
+        Assert.Equal(FailStopAuditLog.ExitCode, await gateway.WaitForExitAsync(Timeout));
+
+        // Space returns; the restart repairs the log, which holds a Query record for every answer given.
+        File.Delete(Path.Combine(volume.Path, "ballast"));
+        volume.Resize(GrownVolumeSize);
+        await gateway.StartAgainAsync();
+        int stopped = await gateway.StopAsync();
+        Assert.True(stopped == 0, $"exit code {stopped}:{Environment.NewLine}{gateway.Output}");
+        string audit = Path.Combine(gateway.DataDirectory, "audit");
+        (int verified, string verifyOutput) = await Gatewayctl.RunAsync("audit", "verify", "--dir", audit);
+        Assert.True(verified == 0, verifyOutput);
+        IReadOnlyList<string> queries = await GatewayAuditLog.SearchAsync(gateway.DataDirectory, GatewayAuditLog.Query);
+        int recorded = queries.Count(q => q.Contains("viewer-app", StringComparison.Ordinal));
+        Assert.True(recorded >= answered, $"{answered} answers given, {recorded} Query records");
     }
 
     private const string OutOfResources = "Refused: OutOfResources";

@@ -11,8 +11,14 @@ internal sealed partial class GatewayHttps : IDisposable
     private readonly HttpClientHandler _handler;
 
     public GatewayHttps(GatewayProcess gateway)
+        : this(gateway.Certs, gateway.HttpsPort)
     {
-        _ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(gateway.Certs, "ca.crt")));
+    }
+
+    /// <summary>A client of the gateway whose development PKI is in <paramref name="certs"/>, listening on <paramref name="httpsPort"/>.</summary>
+    public GatewayHttps(string certs, int httpsPort)
+    {
+        _ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(certs, "ca.crt")));
         _handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
@@ -24,7 +30,7 @@ internal sealed partial class GatewayHttps : IDisposable
                 return certificate is not null && chain.Build(certificate);
             },
         };
-        Http = new HttpClient(_handler) { BaseAddress = new Uri($"https://127.0.0.1:{gateway.HttpsPort}/") };
+        Http = new HttpClient(_handler) { BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}/") };
     }
 
     public HttpClient Http { get; }

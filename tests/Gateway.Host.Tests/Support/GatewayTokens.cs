@@ -6,9 +6,12 @@ namespace Gateway.Host.Tests.Support;
 internal static class GatewayTokens
 {
     /// <summary>Registers a service client with <c>gatewayctl identity client add</c>; returns its secret.</summary>
-    public static async Task<string> AddClientAsync(string data, GatewayProcess gateway, string clientId)
+    public static Task<string> AddClientAsync(string data, GatewayProcess gateway, string clientId) => AddClientAsync(data, gateway.Root, clientId);
+
+    /// <summary>Registers a service client of the gateway prepared under <paramref name="root"/>; returns its secret.</summary>
+    public static async Task<string> AddClientAsync(string data, string root, string clientId)
     {
-        (int exit, string output) = await Gatewayctl.RunAsync("identity", "client", "add", clientId, "--kind", "service", "--data", data, "--policy", Path.Combine(gateway.Root, "policies"));
+        (int exit, string output) = await Gatewayctl.RunAsync("identity", "client", "add", clientId, "--kind", "service", "--data", data, "--policy", Path.Combine(root, "policies"));
         Assert.True(exit == 0, output);
         string line = output.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal));
         return line["secret: ".Length..].Trim();
