@@ -76,6 +76,27 @@ public sealed class SnapshotRestorerTests
     }
 
     [Fact]
+    public async Task Restore_OfASnapshotTakenAfterAnObjectWasDamaged_FailsNamingTheObject_TheOthersAreInPlace()
+    {
+        // The manifest vouches for the damaged bytes (the snapshot copied them as they were): only the GCM check finds it.
+        await using BackupHarness h = await new BackupHarness().PopulateAsync(4);
+        string victim = h.ObjectFiles().Order(StringComparer.Ordinal).ElementAt(1);
+        byte[] bytes = File.ReadAllBytes(victim);
+        bytes[^20] ^= 0x40;
+        File.WriteAllBytes(victim, bytes);
+        SnapshotResult s = await h.SnapshotAsync();
+        string target = h.Scratch("restored");
+
+        SnapshotIntegrityException ex = await Assert.ThrowsAsync<SnapshotIntegrityException>(() =>
+            SnapshotRestorer.RestoreAsync(h.Repository(), Request(h, s, target), null, CancellationToken.None));
+
+        Assert.Contains("1 restored archive object(s) failed verification", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileNameWithoutExtension(victim), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("failed authentication", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(target, "archive", "objects"), "*.obj", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
     public async Task Restore_OfAlteredManifest_FailsOnTheSignature()
     {
         await using BackupHarness h = await new BackupHarness().PopulateAsync(2);
