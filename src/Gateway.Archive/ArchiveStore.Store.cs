@@ -183,8 +183,11 @@ public sealed partial class ArchiveStore
         return [.. destinations];
     }
 
-    /// <summary>PS3.5 6.2: AE titles are 1-16 characters of the default repertoire, no backslash or control characters.</summary>
-    internal static bool IsAETitle(string? value)
+    /// <summary>
+    /// PS3.5 6.2: AE titles are 1-16 characters of the default repertoire, no backslash or control characters (leading
+    /// and trailing spaces are not significant). Calling AE titles and outbox destinations must pass it.
+    /// </summary>
+    public static bool IsAETitle(string? value)
     {
         string? v = value?.Trim();
         return v is { Length: > 0 and <= 16 } && v.All(c => c is >= ' ' and <= '~' && c != '\\');

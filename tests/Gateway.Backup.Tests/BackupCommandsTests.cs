@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gateway.Archive;
+using Gateway.Archive.Outbox;
 using Gateway.Archive.Tests.Support;
 using Gateway.Backup.Tests.Support;
 
@@ -166,6 +167,25 @@ public sealed class BackupCommandsTests
         (code, output, _) = await RunAsync("archive", "rebuild-index", "--data", h.DataDirectory, "--force");
         Assert.Equal(0, code);
         Assert.Contains("from 4 object(s)", output, StringComparison.Ordinal);
+        Assert.Contains("the outbox is empty", output, StringComparison.Ordinal);
+        await using (ArchiveStore store = ArchiveStore.Open(h.ArchiveOptions()))
+        {
+            Assert.Empty(await store.Outbox.GetCountsAsync(CancellationToken.None));
+        }
+
+        // An incident responder who knows the PACS lost what it had asks for everything to be sent again.
+        (code, _, error) = await RunAsync("archive", "rebuild-index", "--data", h.DataDirectory, "--force", "--requeue", "NOT\\AN-AE");
+        Assert.Equal(2, code);
+        Assert.Contains("--requeue", error, StringComparison.Ordinal);
+        (code, output, _) = await RunAsync("archive", "rebuild-index", "--data", h.DataDirectory, "--force", "--requeue", "PACS", "--requeue", "ARCHIVE2", "--requeue", "PACS");
+        Assert.Equal(0, code);
+        Assert.Contains("8 outbox item(s) queued for PACS, ARCHIVE2", output, StringComparison.Ordinal);
+        await using (ArchiveStore store = ArchiveStore.Open(h.ArchiveOptions()))
+        {
+            IReadOnlyList<OutboxCounts> counts = await store.Outbox.GetCountsAsync(CancellationToken.None);
+            Assert.Equal(["ARCHIVE2", "PACS"], counts.Select(c => c.Destination).Order(StringComparer.Ordinal));
+            Assert.All(counts, c => Assert.Equal(4, c.Pending));
+        }
     }
 
     [Fact]

@@ -80,17 +80,28 @@ internal static class BackupCommands
         var data = DataOption();
         var keyDir = new Option<string?>("--key-dir") { Description = "The archive key directory (default DATA/keys)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing archive index (default: refused)." };
+        var requeue = new Option<string[]>("--requeue")
+        {
+            Description = "Queue every rebuilt instance for this forwarding destination (the name under Gateway:Upstreams, or an AE title), as a store would; repeat for several. Default: none, because what was delivered before is unknown.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command(
             "rebuild-index",
-            "Rebuild a lost or damaged archive index from the objects alone: read every object (GCM tags checked), index it as a store would, list those that fail (exit 4 and a Security Alert). The outbox starts empty. Stop the gateway first.")
+            "Rebuild a lost or damaged archive index from the objects alone: read every object (GCM tags checked), index it as a store would, list those that fail (exit 4 and a Security Alert). The outbox starts empty unless --requeue names destinations. Stop the gateway first.")
         {
-            data, keyDir, force,
+            data, keyDir, force, requeue,
         };
         command.SetAction((result, ct) => RunGuardedAsync(stderr, async () =>
         {
             string dir = result.GetValue(data)!;
             string archive = Path.Combine(Path.GetFullPath(dir), "archive");
             ArchiveOptions options = ArchiveOptions.FromEnvironment(dir) with { KeyDirectory = result.GetValue(keyDir), CreateIfMissing = false, MinimumFreeBytes = 0 };
+            string[] destinations = [.. (result.GetValue(requeue) ?? []).Distinct(StringComparer.Ordinal)];
+            if (destinations.FirstOrDefault(d => !ArchiveStore.IsAETitle(d)) is { } bad)
+            {
+                throw new CliInputException($"--requeue {bad}: a destination is named like an AE title (1-16 characters, no backslash or control characters)");
+            }
+
             IndexRebuildReport report;
 
             // The audit log first: a rebuild that cannot be recorded is not put in place (fail-closed).
@@ -99,6 +110,7 @@ internal static class BackupCommands
                 var rebuild = new IndexRebuildOptions
                 {
                     Force = result.GetValue(force),
+                    RequeueDestinations = destinations,
                     BeforePublish = async (r, token) =>
                     {
                         DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -120,7 +132,9 @@ internal static class BackupCommands
 
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"rebuilt the index from {report.ObjectsScanned} object(s), {ProgressWriter.Bytes(report.Bytes)} in {report.Elapsed.TotalSeconds:0.00} s: {report.InstancesIndexed} instance(s), {report.Conflicts} conflict copy(ies), {report.Duplicates} duplicate(s), {report.FailedObjects} not indexed; {report.KeysFromJournal} key(s) from the rewrap journal")).ConfigureAwait(false);
-            await stdout.WriteLineAsync("the outbox is empty (what was delivered was in the lost index): nothing is forwarded again; audit record written").ConfigureAwait(false);
+            await stdout.WriteLineAsync(destinations.Length == 0
+                ? "the outbox is empty (what was delivered was in the lost index): nothing is forwarded again; audit record written"
+                : string.Create(CultureInfo.InvariantCulture, $"{report.Requeued} outbox item(s) queued for {string.Join(", ", destinations)}: the gateway forwards them when it starts; audit record written")).ConfigureAwait(false);
             if (report.FailedObjects == 0)
             {
                 return ExitCodes.Success;
