@@ -44,18 +44,20 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>
-    /// Indexes an object already on disk, for an index rebuild: unwraps its data key (header, else the rewrap journal),
-    /// reads it to its end through the verifying reader, parses its File Meta Information and data set header exactly as
-    /// a store does, and commits the rows (a conflict copy when an earlier object holds the UID with other bytes).
+    /// Reads an object already on disk for an index rebuild: unwraps its data key (header, else the rewrap journal),
+    /// reads it to its end through the verifying reader, and parses its File Meta Information and data set header exactly
+    /// as a store does. Safe to call from several workers at once; <see cref="CommitRecoveredAsync"/> then indexes the
+    /// results one at a time, in the order the rebuild decides.
     /// </summary>
     /// <param name="path">The object file.</param>
     /// <param name="receivedAt">When the object was written (its file's modification time): recorded as received.</param>
     /// <param name="journals">The rewrap journals, newest first.</param>
     /// <param name="destinations">Destinations to queue the instance for (none by default).</param>
-    /// <param name="cancellationToken">Cancels the read (not the commit).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The instance to commit; dispose it (its data key is zeroed) once committed or abandoned.</returns>
     /// <exception cref="ArchiveIntegrityException">The object fails: header, key, a GCM tag, or its File Meta Information.</exception>
     /// <exception cref="ArchiveRejectedException">Its data set header is malformed or lacks identifiers.</exception>
-    internal async Task<RecoveredObject> IndexRecoveredObjectAsync(
+    internal async Task<PreparedObject> PrepareRecoveredAsync(
         string path,
         DateTimeOffset receivedAt,
         IReadOnlyList<RewrapJournal.Reader> journals,
@@ -79,12 +81,9 @@ public sealed partial class ArchiveStore
             await using DecryptingObjectStream plain = DecryptingObjectStream.Open(file, header, dataKey, header.ObjectId, uid, expectedLength: -1);
             (ArchiveStoreRequest request, Written written) = await ReadRecoveredAsync(plain, uid, destinations, cancellationToken).ConfigureAwait(false);
             ValidateIdentifiers(request, written.Header);
-
-            var pending = new PendingInstance(request, written, name, header.ObjectId, dataKey, request.Destinations, receivedAt.ToUnixTimeMilliseconds());
-
-            // Not durable one by one: the rebuilt index is made durable as a whole before it is put in place.
-            CommitResult result = await _db.WriteAsync((c, tx) => Commit(c, tx, pending), CancellationToken.None, durable: false).ConfigureAwait(false);
-            return new RecoveredObject(result.Outcome, result.Queued.Count, fromJournal);
+            var prepared = new PreparedObject(new PendingInstance(request, written, name, header.ObjectId, dataKey, request.Destinations, receivedAt.ToUnixTimeMilliseconds()), fromJournal);
+            dataKey = null;
+            return prepared;
         }
         finally
         {
@@ -94,6 +93,19 @@ public sealed partial class ArchiveStore
                 CryptographicOperations.ZeroMemory(dataKey);
             }
         }
+    }
+
+    /// <summary>
+    /// Indexes an object <see cref="PrepareRecoveredAsync"/> read: commits its rows (a conflict copy when an earlier object
+    /// holds the UID with other bytes). Not durable one by one: the rebuilt index is made durable as a whole before it is
+    /// put in place.
+    /// </summary>
+    internal async Task<RecoveredObject> CommitRecoveredAsync(PreparedObject prepared)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ThrowIfDisposed();
+        CommitResult result = await _db.WriteAsync((c, tx) => Commit(c, tx, prepared.Pending), CancellationToken.None, durable: false).ConfigureAwait(false);
+        return new RecoveredObject(result.Outcome, result.Queued.Count, prepared.KeyFromJournal);
     }
 
     /// <summary>Makes everything committed so far durable in the index file itself (WAL checkpointed and emptied).</summary>
@@ -223,4 +235,20 @@ public sealed partial class ArchiveStore
 
     /// <summary>What indexing one recovered object did.</summary>
     internal sealed record RecoveredObject(ArchiveStoreOutcome Outcome, int Queued, bool KeyFromJournal);
+
+    /// <summary>A recovered object read and parsed, waiting for its commit; disposing it zeroes its data key.</summary>
+    internal sealed class PreparedObject : IDisposable
+    {
+        internal PreparedObject(PendingInstance pending, bool keyFromJournal)
+        {
+            Pending = pending;
+            KeyFromJournal = keyFromJournal;
+        }
+
+        internal PendingInstance Pending { get; }
+
+        internal bool KeyFromJournal { get; }
+
+        public void Dispose() => CryptographicOperations.ZeroMemory(Pending.DataKey);
+    }
 }

@@ -580,9 +580,9 @@ public sealed partial class ArchiveStore
         StudyId = first.StudyId ?? later.StudyId,
     };
 
-    private sealed record Written(InstanceHeader Header, long DataSetLength, int DataSetOffset, byte[] ContentHash);
+    internal sealed record Written(InstanceHeader Header, long DataSetLength, int DataSetOffset, byte[] ContentHash);
 
-    private sealed record PendingInstance(
+    internal sealed record PendingInstance(
         ArchiveStoreRequest Request,
         Written Written,
         string ObjectName,

@@ -200,6 +200,15 @@ internal static partial class RewrapJournal
         /// <summary>The wrapped key of <paramref name="objectId"/>, or null when the journal has none.</summary>
         public byte[]? Find(ReadOnlySpan<byte> objectId)
         {
+            // One position and one entry buffer: an index rebuild looks keys up from several workers.
+            lock (_file)
+            {
+                return FindLocked(objectId);
+            }
+        }
+
+        private byte[]? FindLocked(ReadOnlySpan<byte> objectId)
+        {
             long low = 0;
             long high = _count - 1;
             while (low <= high)

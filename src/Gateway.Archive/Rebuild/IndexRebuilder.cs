@@ -157,13 +157,45 @@ internal sealed partial class IndexRebuilder
             while (true)
             {
                 IReadOnlyList<(string Name, long Mtime, long Size)> page = store.ReadScanPage(after, PageSize);
-                foreach ((string name, long mtime, long size) in page)
+
+                // Reading and checking objects (the GCM tags, the parse) is the work, and it runs on every core; the
+                // commits then follow one at a time in the scan's order (oldest first), which decides which of two
+                // objects with the same UID is the original and which the conflict copy.
+                var prepared = new (ArchiveStore.PreparedObject? Object, Exception? Error)[page.Count];
+                try
                 {
-                    string path = Path.Combine(_options.ObjectsDirectory, name[..2], name + ".obj");
-                    await IndexOneAsync(store, path, name, DateTimeOffset.FromUnixTimeMilliseconds(mtime), journals, cancellationToken).ConfigureAwait(false);
-                    done++;
-                    _bytes += size;
-                    progress?.Report(new ArchiveVerifyProgress(done, objects, _bytes, bytesTotal));
+                    await Parallel.ForAsync(
+                        0,
+                        page.Count,
+                        new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                        async (i, ct) =>
+                        {
+                            (string name, long mtime, _) = page[i];
+                            try
+                            {
+                                prepared[i] = (await store.PrepareRecoveredAsync(PathOf(name), DateTimeOffset.FromUnixTimeMilliseconds(mtime), journals, _rebuild.RequeueDestinations, ct).ConfigureAwait(false), null);
+                            }
+                            catch (Exception ex) when (IsObjectFailure(ex))
+                            {
+                                prepared[i] = (null, ex);
+                            }
+                        }).ConfigureAwait(false);
+
+                    for (int i = 0; i < page.Count; i++)
+                    {
+                        (string name, _, long size) = page[i];
+                        await IndexOneAsync(store, name, prepared[i]).ConfigureAwait(false);
+                        done++;
+                        _bytes += size;
+                        progress?.Report(new ArchiveVerifyProgress(done, objects, _bytes, bytesTotal));
+                    }
+                }
+                finally
+                {
+                    foreach ((ArchiveStore.PreparedObject? o, _) in prepared)
+                    {
+                        o?.Dispose();
+                    }
                 }
 
                 if (page.Count < PageSize)
@@ -183,35 +215,53 @@ internal sealed partial class IndexRebuilder
         }
     }
 
-    private async Task IndexOneAsync(ArchiveStore store, string path, string name, DateTimeOffset mtime, List<RewrapJournal.Reader> journals, CancellationToken cancellationToken)
+    private string PathOf(string name) => Path.Combine(_options.ObjectsDirectory, name[..2], name + ".obj");
+
+    private static bool IsObjectFailure(Exception ex) =>
+        ex is ArchiveIntegrityException or ArchiveRejectedException or IOException;
+
+    // Why an object could not be indexed, as the report lists it.
+    private static string Reason(Exception ex) =>
+        ex is ArchiveIntegrityException or ArchiveRejectedException or FileNotFoundException or DirectoryNotFoundException
+            ? ex.Message
+            : "object file cannot be read: " + ex.GetType().Name;
+
+    private async Task IndexOneAsync(ArchiveStore store, string name, (ArchiveStore.PreparedObject? Object, Exception? Error) prepared)
     {
-        try
+        Exception? failure = prepared.Error;
+        ArchiveStore.RecoveredObject? result = null;
+        if (failure is null)
         {
-            ArchiveStore.RecoveredObject result = await store.IndexRecoveredObjectAsync(path, mtime, journals, _rebuild.RequeueDestinations, cancellationToken).ConfigureAwait(false);
-            _fromJournal += result.KeyFromJournal ? 1 : 0;
-            _requeued += result.Queued;
-            switch (result.Outcome)
+            try
             {
-                case ArchiveStoreOutcome.Stored:
-                    _indexed++;
-                    break;
-                case ArchiveStoreOutcome.Conflict:
-                    _conflicts++;
-                    break;
-                default:
-                    _duplicates++;
-                    break;
+                result = await store.CommitRecoveredAsync(prepared.Object!).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsObjectFailure(ex))
+            {
+                failure = ex;
             }
         }
-        catch (Exception ex) when (ex is ArchiveIntegrityException or ArchiveRejectedException or FileNotFoundException or DirectoryNotFoundException)
+
+        if (result is null)
         {
-            Fail(name, ex.Message);
-            SetAside(path);
+            Fail(name, Reason(failure!));
+            SetAside(PathOf(name));
+            return;
         }
-        catch (IOException ex)
+
+        _fromJournal += result.KeyFromJournal ? 1 : 0;
+        _requeued += result.Queued;
+        switch (result.Outcome)
         {
-            Fail(name, "object file cannot be read: " + ex.GetType().Name);
-            SetAside(path);
+            case ArchiveStoreOutcome.Stored:
+                _indexed++;
+                break;
+            case ArchiveStoreOutcome.Conflict:
+                _conflicts++;
+                break;
+            default:
+                _duplicates++;
+                break;
         }
     }
 
