@@ -160,6 +160,7 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
             ["Gateway:Backpressure:MinimumFreeBytes"] = "0",
         };
         await using GatewayChildProcess gateway = await GatewayChildProcess.StartAsync(root, settings, GatewayDicomWebTests.Policy);
+        await gateway.WaitForHttpsAsync();
         using var https = new GatewayHttps(Path.Combine(root, "certs"), gateway.HttpsPort);
         string secret = await GatewayTokens.AddClientAsync(gateway.DataDirectory, root, "viewer-app");
         string token = await GatewayTokens.TokenAsync(https.Http, "viewer-app", secret);

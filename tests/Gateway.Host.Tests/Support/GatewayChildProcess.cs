@@ -127,6 +127,22 @@ internal sealed class GatewayChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the HTTPS endpoint listens too (it comes up after the VLAN leg <see cref="StartAgainAsync"/> waits for).</summary>
+    /// <exception cref="InvalidOperationException">The gateway exited, or the endpoint did not listen within <see cref="StartTimeout"/>.</exception>
+    public async Task WaitForHttpsAsync()
+    {
+        DateTime end = DateTime.UtcNow + StartTimeout;
+        while (!await FreePort.IsListeningAsync(HttpsPort))
+        {
+            if (!IsRunning || DateTime.UtcNow > end)
+            {
+                throw new InvalidOperationException($"the gateway's HTTPS endpoint did not listen on port {HttpsPort}:{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Kills the gateway with SIGKILL (no chance to flush or clean up) and waits until it is gone.</summary>
     public void Kill()
     {
