@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Audit;
@@ -86,6 +87,10 @@ public static class GatewayApplication
         {
             Directory = Path.Combine(dataDirectory, "audit"),
             Origin = $"{Environment.MachineName.ToLowerInvariant()}/{gateway.AETitle.ToLowerInvariant()}/audit",
+            SegmentPreallocationBytes = gateway.Audit.SegmentPreallocationBytes is >= 0 and <= AuditOptions.MaxSegmentPreallocationBytes
+                ? gateway.Audit.SegmentPreallocationBytes
+                : throw new GatewayStartupException(string.Create(CultureInfo.InvariantCulture,
+                    $"Gateway:Audit:SegmentPreallocationBytes must be 0 to {AuditOptions.MaxSegmentPreallocationBytes} (got {gateway.Audit.SegmentPreallocationBytes})")),
         });
         builder.Services.AddSingleton<Gateway.Audit.IAuditLog, Audit.FailStopAuditLog>();
         builder.Services.AddSingleton<Audit.GatewayAudit>();

@@ -24,7 +24,7 @@ public static class GatewayCommandLine
 
         Settings, each overriding the one before: the embedded appsettings.json, ./appsettings.json,
         --config FILE, environment variables, arguments. Main sections under "Gateway": DataDirectory,
-        AETitle, PolicyDirectory, Vlan, Clinical, Https, Tls, Upstreams, Routing, Devices, Audit:Syslog,
+        AETitle, PolicyDirectory, Vlan, Clinical, Https, Tls, Upstreams, Routing, Devices, Audit, Audit:Syslog,
         Retention, QueueMetrics. Every setting, with an example for a real site, is documented in the
         README ("Running the gateway at a site"); the policy language in policies/README.md.
 

@@ -58,6 +58,17 @@ public sealed class GatewayListenerTests : IDisposable
         Assert.DoesNotContain("Cipher is (NONE)", tls12.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("67108865")]
+    public async Task Start_WithAnAuditPreallocationOutOfRange_FailsNamingTheSetting(string value)
+    {
+        GatewayStartupException error = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayProcess.StartAsync(
+            _temp.Sub("gateway"), new Dictionary<string, string?> { ["Gateway:Audit:SegmentPreallocationBytes"] = value }));
+
+        Assert.Contains("Gateway:Audit:SegmentPreallocationBytes must be 0 to 67108864", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_WithTheVlanPortTaken_FailsWithAMessageNamingTheLegAndPort()
     {

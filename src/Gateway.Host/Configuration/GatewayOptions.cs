@@ -45,6 +45,9 @@ public sealed class GatewayOptions
     /// <summary>Devices on the VLAN that may receive (C-MOVE destinations, pushes): AE title to address.</summary>
     public Dictionary<string, DeviceOptions> Devices { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The local audit log (forwarding is the <c>Gateway:Audit:Syslog</c> section).</summary>
+    public AuditOptions Audit { get; set; } = new();
+
     /// <summary>Free space and outbox depth below which new C-STOREs are refused (A700).</summary>
     public BackpressureOptions Backpressure { get; set; } = new();
 

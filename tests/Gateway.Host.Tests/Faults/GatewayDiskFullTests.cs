@@ -112,6 +112,10 @@ public sealed class GatewayDiskFullTests(ITestOutputHelper output) : IDisposable
         Dictionary<string, string?> settings = Delivery.ForwardingTo(pacs);
         settings["Gateway:Routing:QueryRetrieve"] = "Pacs";
         settings["Gateway:Backpressure:MinimumFreeBytes"] = "0";
+
+        // The zeros written ahead of the audit records are a reserve on a full volume: the default 1 MiB would hold
+        // several hundred Query records. 16 KiB keeps the mechanism and runs out within a few dozen queries.
+        settings["Gateway:Audit:SegmentPreallocationBytes"] = "16384";
         await using GatewayChildProcess gateway = await GatewayChildProcess.StartAsync(root, settings);
         (string Uid, string File)[] accepted = [.. instances.Take(10)];
         StorescuBatch stored = await StorescuBatch.SendAsync(gateway.VlanPort, [.. accepted.Select(a => a.File)]);
