@@ -237,17 +237,11 @@ public sealed partial class ArchiveStore
     internal sealed record RecoveredObject(ArchiveStoreOutcome Outcome, int Queued, bool KeyFromJournal);
 
     /// <summary>A recovered object read and parsed, waiting for its commit; disposing it zeroes its data key.</summary>
-    internal sealed class PreparedObject : IDisposable
+    internal sealed class PreparedObject(PendingInstance pending, bool keyFromJournal) : IDisposable
     {
-        internal PreparedObject(PendingInstance pending, bool keyFromJournal)
-        {
-            Pending = pending;
-            KeyFromJournal = keyFromJournal;
-        }
+        internal PendingInstance Pending { get; } = pending;
 
-        internal PendingInstance Pending { get; }
-
-        internal bool KeyFromJournal { get; }
+        internal bool KeyFromJournal { get; } = keyFromJournal;
 
         public void Dispose() => CryptographicOperations.ZeroMemory(Pending.DataKey);
     }

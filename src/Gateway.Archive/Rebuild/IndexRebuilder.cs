@@ -229,12 +229,12 @@ internal sealed partial class IndexRebuilder
     private async Task IndexOneAsync(ArchiveStore store, string name, (ArchiveStore.PreparedObject? Object, Exception? Error) prepared)
     {
         Exception? failure = prepared.Error;
-        ArchiveStore.RecoveredObject? result = null;
         if (failure is null)
         {
             try
             {
-                result = await store.CommitRecoveredAsync(prepared.Object!).ConfigureAwait(false);
+                Count(await store.CommitRecoveredAsync(prepared.Object!).ConfigureAwait(false));
+                return;
             }
             catch (Exception ex) when (IsObjectFailure(ex))
             {
@@ -242,13 +242,12 @@ internal sealed partial class IndexRebuilder
             }
         }
 
-        if (result is null)
-        {
-            Fail(name, Reason(failure!));
-            SetAside(PathOf(name));
-            return;
-        }
+        Fail(name, Reason(failure));
+        SetAside(PathOf(name));
+    }
 
+    private void Count(ArchiveStore.RecoveredObject result)
+    {
         _fromJournal += result.KeyFromJournal ? 1 : 0;
         _requeued += result.Queued;
         switch (result.Outcome)

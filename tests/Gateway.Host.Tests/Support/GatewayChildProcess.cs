@@ -113,17 +113,10 @@ internal sealed class GatewayChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        DateTime end = DateTime.UtcNow + StartTimeout;
-        while (!await FreePort.IsListeningAsync(VlanPort))
+        if (await WaitListeningAsync(VlanPort) is { } state)
         {
-            if (process.HasExited || DateTime.UtcNow > end)
-            {
-                string state = process.HasExited ? $"exited with {process.ExitCode}" : $"did not listen within {StartTimeout.TotalSeconds} s";
-                Kill();
-                throw new InvalidOperationException($"the gateway {state} on port {VlanPort}:{Environment.NewLine}{Output}");
-            }
-
-            await Task.Delay(50);
+            Kill();
+            throw new InvalidOperationException($"the gateway {state} on port {VlanPort}:{Environment.NewLine}{Output}");
         }
     }
 
@@ -131,16 +124,33 @@ internal sealed class GatewayChildProcess : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The gateway exited, or the endpoint did not listen within <see cref="StartTimeout"/>.</exception>
     public async Task WaitForHttpsAsync()
     {
-        DateTime end = DateTime.UtcNow + StartTimeout;
-        while (!await FreePort.IsListeningAsync(HttpsPort))
+        if (await WaitListeningAsync(HttpsPort) is { } state)
         {
-            if (!IsRunning || DateTime.UtcNow > end)
+            throw new InvalidOperationException($"the gateway {state} on its HTTPS port {HttpsPort}:{Environment.NewLine}{Output}");
+        }
+    }
+
+    // Null once the gateway listens on the port; otherwise what happened instead (it exited, or it did not listen in time).
+    private async Task<string?> WaitListeningAsync(int port)
+    {
+        Process process = _process ?? throw new InvalidOperationException("the gateway is not running");
+        DateTime end = DateTime.UtcNow + StartTimeout;
+        while (!await FreePort.IsListeningAsync(port))
+        {
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"the gateway's HTTPS endpoint did not listen on port {HttpsPort}:{Environment.NewLine}{Output}");
+                return $"exited with {process.ExitCode}";
+            }
+
+            if (DateTime.UtcNow > end)
+            {
+                return $"did not listen within {StartTimeout.TotalSeconds} s";
             }
 
             await Task.Delay(50);
         }
+
+        return null;
     }
 
     /// <summary>Kills the gateway with SIGKILL (no chance to flush or clean up) and waits until it is gone.</summary>
