@@ -61,7 +61,8 @@ public static class GatewayApplication
 
         configure?.Invoke(builder.Configuration);
 
-        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>>(new OptionsTreeValidation<GatewayOptions>(GatewayOptions.Section));
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, DeviceRoutingValidation>();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, UpstreamValidation>();
         GatewayOptions gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();

@@ -10,9 +10,10 @@ public sealed class AuditOptions
     /// Zeros written ahead of the appends in the audit log's last segment (<see cref="Gateway.Audit.AuditLogOptions.SegmentPreallocationBytes"/>):
     /// most fdatasyncs then flush records into space the file already has. Default 1 MiB; 0 turns it off. The space is
     /// also a reserve: when the volume runs full, records still go into it, and the log fails (the gateway stops, exit
-    /// code 75) only once it is used up and a checkpoint or the next zeros cannot be written. Checked when the gateway
-    /// starts (0 to <see cref="MaxSegmentPreallocationBytes"/>): nested sections are not covered by the data-annotation
-    /// validation of <see cref="GatewayOptions"/>.
+    /// code 75) only once it is used up and a checkpoint or the next zeros cannot be written. 0 to
+    /// <see cref="MaxSegmentPreallocationBytes"/>; the gateway's build checks it as well, because it opens the log with
+    /// it before the options are validated.
     /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, MaxSegmentPreallocationBytes)]
     public int SegmentPreallocationBytes { get; set; } = 1 << 20;
 }
