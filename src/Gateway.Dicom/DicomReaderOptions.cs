@@ -30,8 +30,10 @@ public sealed record DicomReaderOptions
     public long MaxTotalValueBytes { get; init; } = 1024L * 1024 * 1024;
 
     /// <summary>
-    /// Accept odd value lengths (PS3.5 7.1.1 requires even ones); some old devices write them. Default false:
-    /// an odd length is reported as <see cref="DicomFormatError.OddLength"/>.
+    /// Accept odd value lengths (PS3.5 7.1.1 requires even ones). Default true, as DCMTK and Orthanc read them: old
+    /// devices write them, and refusing their instances would lose images for a fault that harms nothing (every limit
+    /// still applies; a writer pads the value to an even length). False reports an odd value length as
+    /// <see cref="DicomFormatError.OddLength"/>. An odd item length is refused either way: it breaks the structure.
     /// </summary>
-    public bool AllowOddLengths { get; init; }
+    public bool AllowOddLengths { get; init; } = true;
 }

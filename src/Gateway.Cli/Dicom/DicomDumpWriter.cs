@@ -84,16 +84,16 @@ internal static class DicomDumpWriter
                     await output.WriteLineAsync(FormatLine(depth, reader.Tag, DicomVR.SQ, reader.IsUndefinedLength ? "(Sequence with undefined length)" : "(Sequence with explicit length)", reader.Length, 1, Keyword(reader.Tag, reader.PrivateCreator))).ConfigureAwait(false);
                     break;
                 case DicomTokenType.ItemStart:
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e000", reader.IsUndefinedLength ? "(Item with undefined length)" : "(Item with explicit length)", reader.Length, 1, "Item")).ConfigureAwait(false);
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e000", "na", reader.IsUndefinedLength ? "(Item with undefined length)" : "(Item with explicit length)", reader.Length, 1, "Item")).ConfigureAwait(false);
                     break;
                 case DicomTokenType.ItemEnd:
                     // Nested items inherit the character set of the data set around their sequence.
                     characterSet = characterSets.Peek();
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e00d", "(ItemDelimitationItem)", 0, 0, "ItemDelimitationItem")).ConfigureAwait(false);
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e00d", "na", "(ItemDelimitationItem)", 0, 0, "ItemDelimitationItem")).ConfigureAwait(false);
                     break;
                 case DicomTokenType.SequenceEnd:
                     characterSet = characterSets.Pop();
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e0dd", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem")).ConfigureAwait(false);
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e0dd", "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem")).ConfigureAwait(false);
                     break;
                 case DicomTokenType.FragmentsStart:
                     await output.WriteLineAsync(FormatLine(depth, reader.Tag, reader.VR, "(PixelSequence)", uint.MaxValue, 1, "PixelData")).ConfigureAwait(false);
@@ -108,12 +108,13 @@ internal static class DicomDumpWriter
                     }
 
                     string text = FormatValue(DicomVR.OB, shown.AsSpan(0, n), reader.Length, characterSet, out _);
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e000", text, reader.Length, 1, reader.Index == 0 ? "Item (Basic Offset Table)" : "Item")).ConfigureAwait(false);
+                    // "pi" for every fragment, an empty Basic Offset Table included, as dcmdump prints it.
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e000", "pi", text, reader.Length, 1, reader.Index == 0 ? "Item (Basic Offset Table)" : "Item")).ConfigureAwait(false);
                     break;
                 }
 
                 case DicomTokenType.FragmentsEnd:
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e0dd", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem")).ConfigureAwait(false);
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e0dd", "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem")).ConfigureAwait(false);
                     break;
             }
         }
@@ -128,8 +129,8 @@ internal static class DicomDumpWriter
         return Pad(depth, head, length, vm, keyword);
     }
 
-    private static string FormatItemLine(int depth, string tag, string value, uint length, int vm, string keyword) =>
-        Pad(depth, $"({tag}) {(value.StartsWith('(') ? "na" : "pi")} {value}", length, vm, keyword);
+    private static string FormatItemLine(int depth, string tag, string vr, string value, uint length, int vm, string keyword) =>
+        Pad(depth, $"({tag}) {vr} {value}", length, vm, keyword);
 
     private static string Pad(int depth, string head, uint length, int vm, string keyword)
     {

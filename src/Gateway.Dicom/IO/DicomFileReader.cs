@@ -177,11 +177,8 @@ public sealed class DicomFileReader : IAsyncDisposable, IDisposable
         }
         else
         {
-            if (hasMeta)
-            {
-                throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, reader.Position, DicomTags.TransferSyntaxUID, "the File Meta Information has no Transfer Syntax UID");
-            }
-
+            // No File Meta Information, or one without (0002,0010): the encoding is recognised from the first element,
+            // as DCMTK does (dcmdump reads such a file and says which syntax it used).
             ReadOnlyMemory<byte> header = await reader.PeekAsync(8, cancellationToken).ConfigureAwait(false);
             DicomEncoding detected = DetectEncoding(header.Span);
             syntax = detected.IsBigEndian ? DicomTransferSyntax.ExplicitVRBigEndian

@@ -256,8 +256,9 @@ public sealed partial class DicomStreamReader
     {
         if (tag == DicomTags.PixelData && vr != DicomVR.SQ && vr != DicomVR.UN)
         {
-            // PS3.5 A.4: encapsulated pixel data, a sequence of fragments.
-            VR = level.Encoding.IsExplicitVR ? vr : DicomVR.OB;
+            // PS3.5 A.4: encapsulated pixel data, a sequence of fragments, is OB. Some writers put OW in the header;
+            // it is read as OB, as DCMTK does, so that what is written from it is conformant.
+            VR = DicomVR.OB;
             PushLevel(LevelKind.Fragments, -1, level.Encoding, tag);
             TokenType = DicomTokenType.FragmentsStart;
             return true;

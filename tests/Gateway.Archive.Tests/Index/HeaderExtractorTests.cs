@@ -38,6 +38,23 @@ public sealed class HeaderExtractorTests
     }
 
     [Fact]
+    public async Task ExtractAsync_OddValueLengthFromAnOldDevice_IsReadAsDcmtkReadsIt()
+    {
+        // (0010,0010) PN of 7 bytes, then (0010,0020) LO: an odd length breaks PS3.5 7.1.1, and DCMTK and Orthanc accept
+        // it; refusing it would lose the device's images. The archive's reader options are the defaults.
+        byte[] bytes =
+        [
+            0x10, 0x00, 0x10, 0x00, (byte)'P', (byte)'N', 7, 0, .. "DOE^JON"u8,
+            0x10, 0x00, 0x20, 0x00, (byte)'L', (byte)'O', 2, 0, .. "ID"u8,
+        ];
+
+        InstanceHeader header = await HeaderExtractor.ExtractAsync(new MemoryStream(bytes), DicomTransferSyntax.ExplicitVRLittleEndian, new ArchiveOptions { DataDirectory = "unused" }.ReaderOptions, CancellationToken.None);
+
+        Assert.Equal("DOE^JON", header.Study.PatientName);
+        Assert.Equal("ID", header.Study.PatientId);
+    }
+
+    [Fact]
     public async Task ExtractAsync_DeeplyNestedSequences_RefusedAtTheDepthLimit()
     {
         var buffer = new MemoryStream();

@@ -38,6 +38,33 @@ internal sealed partial record DumpLine(int Depth, string Tag, string VR, string
         return lines;
     }
 
+    /// <summary>
+    /// The element lines of dcmdump's output. dcmdump prints control characters in text values as they are, so a value
+    /// with CR or LF spans several lines; they are joined and the characters written as <c>gatewayctl dicom dump</c>
+    /// escapes them (<c>\0d</c>, <c>\0a</c>).
+    /// </summary>
+    public static IReadOnlyList<DumpLine> ParseDcmdump(string dump)
+    {
+        var joined = new System.Text.StringBuilder();
+        foreach (string raw in dump.Split('\n'))
+        {
+            string trimmed = raw.TrimStart(' ');
+            bool continues = joined.Length > 0 && !(trimmed.Length == 0 || trimmed[0] is '(' or '#');
+            if (continues)
+            {
+                joined.Append("\\0a");
+            }
+            else if (joined.Length > 0)
+            {
+                joined.Append('\n');
+            }
+
+            joined.Append(raw.Replace("\r", "\\0d", StringComparison.Ordinal));
+        }
+
+        return Parse(joined.ToString());
+    }
+
     /// <summary>The bytes of a hexadecimal value such as <c>ff\d8\ff</c> (a value dcmdump printed in full, with <c>+L</c>).</summary>
     public byte[] HexBytes()
     {
