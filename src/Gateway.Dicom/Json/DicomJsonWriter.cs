@@ -99,6 +99,15 @@ public static class DicomJsonWriter
         ArgumentNullException.ThrowIfNull(characterSet);
         ReadOnlySpan<byte> value = element.Value.Span;
         DicomVR vr = element.VR;
+        if (element.Tag == DicomTags.SpecificCharacterSet)
+        {
+            // The JSON text is Unicode whatever the data set declared, an empty (default repertoire) one included.
+            writer.WriteStartArray("Value");
+            writer.WriteStringValue("ISO_IR 192");
+            writer.WriteEndArray();
+            return;
+        }
+
         if (value.IsEmpty)
         {
             return;
@@ -115,9 +124,14 @@ public static class DicomJsonWriter
                 return;
         }
 
-        string[] values = element.Tag == DicomTags.SpecificCharacterSet
-            ? ["ISO_IR 192"]
-            : DicomValue.GetStrings(vr, value, characterSet);
+        string[] values = DicomValue.GetStrings(vr, value, characterSet);
+        if (vr == DicomVR.PN)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = WithoutTrailingEmptyComponents(values[i]);
+            }
+        }
         if (values.Length == 1 && values[0].Length == 0)
         {
             return;
@@ -234,6 +248,33 @@ public static class DicomJsonWriter
             // Not a number at all: keep the text rather than lose it.
             writer.WriteStringValue(text);
         }
+    }
+
+    /// <summary>
+    /// A person name without its insignificant delimiters (PS3.5 6.2.1.1: trailing empty components and groups may be
+    /// omitted), as dcm2json writes it: <c>Doe^John^^^</c> is <c>Doe^John</c>, <c>Smith^^=Ideo^^=</c> is
+    /// <c>Smith=Ideo</c>, and a name of delimiters only (<c>^^^^</c>) is empty.
+    /// </summary>
+    internal static string WithoutTrailingEmptyComponents(string name)
+    {
+        if (name.Length == 0 || (!name.Contains('^', StringComparison.Ordinal) && !name.Contains('=', StringComparison.Ordinal)))
+        {
+            return name;
+        }
+
+        string[] groups = name.Split('=');
+        for (int i = 0; i < groups.Length; i++)
+        {
+            groups[i] = groups[i].TrimEnd('^', ' ');
+        }
+
+        int count = groups.Length;
+        while (count > 0 && groups[count - 1].Length == 0)
+        {
+            count--;
+        }
+
+        return string.Join('=', groups, 0, count);
     }
 
     private static void WritePersonName(Utf8JsonWriter writer, string value)

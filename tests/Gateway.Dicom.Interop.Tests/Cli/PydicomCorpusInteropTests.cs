@@ -1,4 +1,7 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Dicom.Interop.Tests.Json;
 using Gateway.Dicom.Interop.Tests.Support;
 
 namespace Gateway.Dicom.Interop.Tests.Cli;
@@ -25,6 +28,16 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
     private static readonly Dictionary<string, string> RefusedOnPurpose = new(StringComparer.Ordinal)
     {
         ["dicomdirtests/DICOMDIR-nooffset"] = "LengthExceedsParent",
+    };
+
+    /// <summary>
+    /// JSON that differs from dcm2json's on purpose. dcm2json pads an odd-length value to an even one as DCMTK reads it;
+    /// the codec keeps the bytes as stored (a writer pads them when it re-encodes).
+    /// </summary>
+    private static readonly Dictionary<string, string> JsonDifferences = new(StringComparer.Ordinal)
+    {
+        ["nested_priv_SQ.dcm"] = "$.00010001.Value[0].00010002.InlineBinary: expected 10 bytes, found 9",
+        ["meta_missing_tsyntax.dcm"] = "$.00010001.Value[0].00010002.InlineBinary: expected 10 bytes, found 9",
     };
 
     public static TheoryData<string> Files
@@ -101,5 +114,89 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
         }
 
         Assert.Equal(expected.Count, actual.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Json_EqualsDcm2json_WhereDcm2jsonCanWriteIt(string name)
+    {
+        Assert.True(name != Missing, $"{CorpusDirectory} does not exist: install the corpus with `apt-get install python3-pydicom` (./run-tests does)");
+        string path = Path.Combine(CorpusDirectory, name);
+        ToolResult reference = await ExternalTool.RunAsync("dcm2json", path);
+        ToolResult readable = await ExternalTool.RunAsync("dcmdump", "-q", path);
+        if (readable.ExitCode != 0 || RefusedOnPurpose.ContainsKey(name))
+        {
+            // Compared in Dump_ReadsWhatDcmdumpReads_RefusesWhatItRefuses: the codec refuses these too.
+            await Assert.ThrowsAsync<DicomFormatException>(() => GatewayCodec.ToJsonAsync(path));
+            return;
+        }
+
+        string actual = await GatewayCodec.ToJsonAsync(path);
+        if (reference.ExitCode == 0)
+        {
+            JsonDifference? difference = JsonSemanticComparer.Compare(UnicodeInItems(reference.StandardOutput), actual, null);
+            Assert.Equal(JsonDifferences.GetValueOrDefault(name), difference?.ToString());
+            return;
+        }
+
+        // dcm2json refuses compressed pixel data and character sets iconv cannot convert. Without the pixel data it
+        // must agree; where it still refuses (the character set), the JSON is only checked to be well formed.
+        string withoutPixels = await dcmtk.Corpus.GetWithoutPixelDataAsync(path);
+        ToolResult stripped = await ExternalTool.RunAsync("dcm2json", withoutPixels);
+        if (stripped.ExitCode == 0)
+        {
+            // dcmodify also drops the Data Set Trailing Padding when it writes the copy.
+            DicomJsonWriterInteropTests.AssertSameJson(UnicodeInItems(stripped.StandardOutput), actual, ["7FE00010", "FFFCFFFC"]);
+            return;
+        }
+
+        Assert.Contains("not supported", stripped.StandardError, StringComparison.Ordinal);
+        using JsonDocument document = JsonDocument.Parse(actual);
+        Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+    }
+
+    /// <summary>
+    /// dcm2json writes ISO_IR 192 for the data set's (0008,0005), since the JSON text is Unicode, but leaves an item's own
+    /// (a DICOMDIR record's) as it was; the codec decodes the item's text into Unicode too and says so in the same way.
+    /// </summary>
+    private static string UnicodeInItems(string json)
+    {
+        JsonNode root = JsonNode.Parse(json)!;
+        foreach (JsonNode? attribute in root.AsObject().Select(p => p.Value))
+        {
+            if (attribute?["Value"] is JsonArray items && attribute["vr"]?.GetValue<string>() == "SQ")
+            {
+                foreach (JsonNode? item in items)
+                {
+                    Rewrite(item);
+                }
+            }
+        }
+
+        return root.ToJsonString();
+
+        static void Rewrite(JsonNode? item)
+        {
+            if (item is not JsonObject dataset)
+            {
+                return;
+            }
+
+            if (dataset["00080005"] is JsonObject charset && charset["Value"] is not null)
+            {
+                charset["Value"] = new JsonArray("ISO_IR 192");
+            }
+
+            foreach (JsonNode? attribute in dataset.Select(p => p.Value))
+            {
+                if (attribute?["Value"] is JsonArray nested && attribute["vr"]?.GetValue<string>() == "SQ")
+                {
+                    foreach (JsonNode? child in nested)
+                    {
+                        Rewrite(child);
+                    }
+                }
+            }
+        }
     }
 }

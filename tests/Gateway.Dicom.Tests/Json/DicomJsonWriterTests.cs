@@ -83,6 +83,35 @@ public sealed class DicomJsonWriterTests
     }
 
     [Fact]
+    public void Serialize_PersonNameWithTrailingDelimiters_DropsThemAsDcm2jsonDoes()
+    {
+        // PS3.5 6.2.1.1: trailing empty components and groups may be omitted; a name of delimiters only is empty.
+        var ds = new DicomDataset();
+        ds.SetString(DicomTags.PatientName, DicomVR.PN, "Doe^John^^^^");
+        ds.SetString(DicomTags.ReferringPhysicianName, DicomVR.PN, "^^^^");
+        ds.SetString(DicomTags.PhysiciansOfRecord, DicomVR.PN, "Doe^John^^^\\^^\\Smith^^^^=Ideo^^=");
+        ds.SetString(DicomTags.OperatorsName, DicomVR.PN, "=^^=");
+
+        using JsonDocument doc = Parse(ds);
+
+        Assert.Equal("[{\"Alphabetic\":\"Doe^John\"}]", Value(doc, "00100010"));
+        Assert.False(doc.RootElement.GetProperty("00080090").TryGetProperty("Value", out _));
+        Assert.Equal("[{\"Alphabetic\":\"Doe^John\"},null,{\"Alphabetic\":\"Smith\",\"Ideographic\":\"Ideo\"}]", Value(doc, "00081048"));
+        Assert.False(doc.RootElement.GetProperty("00081070").TryGetProperty("Value", out _));
+    }
+
+    [Fact]
+    public void Serialize_EmptySpecificCharacterSet_IsIsoIr192LikeAnyOther()
+    {
+        var ds = new DicomDataset();
+        ds.Set(new DicomElement(DicomTags.SpecificCharacterSet, DicomVR.CS, Array.Empty<byte>()));
+
+        using JsonDocument doc = Parse(ds);
+
+        Assert.Equal("[\"ISO_IR 192\"]", Value(doc, "00080005"));
+    }
+
+    [Fact]
     public void Serialize_AT_WritesTagKeyStrings()
     {
         var ds = new DicomDataset();
