@@ -1,6 +1,3 @@
-using Gateway.Dicom;
-using Gateway.Dicom.IO;
-using Gateway.Dicom.Model;
 using Gateway.Dicom.Network.Interop.Tests.Support;
 using Gateway.Host.Tests.Support;
 
@@ -14,8 +11,6 @@ namespace Gateway.Host.Tests;
 /// </summary>
 public sealed class GatewayCorpusStoreTests : IDisposable
 {
-    private const string CorpusDirectory = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
-
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -23,9 +18,9 @@ public sealed class GatewayCorpusStoreTests : IDisposable
     [Fact]
     public async Task Storescu_EveryCorpusFileDcmtkCanSend_ArrivesAtThePacsUnchanged()
     {
-        Assert.True(Directory.Exists(CorpusDirectory), $"{CorpusDirectory} does not exist: install it with `apt-get install python3-pydicom` (./run-tests does)");
+        PydicomCorpus.AssertInstalled();
         string source = _temp.Sub("source");
-        IReadOnlyList<string> chosen = await ChooseStorableAsync(source);
+        IReadOnlyList<string> chosen = await PydicomCorpus.CopyStorableAsync(source);
         Assert.True(chosen.Count >= 60, $"only {chosen.Count} storable files in the corpus");
 
         // The reference: what DCMTK's storescu sends to DCMTK's storescp, accepting every transfer syntax (+xa) and
@@ -80,52 +75,5 @@ public sealed class GatewayCorpusStoreTests : IDisposable
         {
             await Delivery.AssertSameAtPacsAsync(pacs, received[uid], _temp.Sub("check"));
         }
-    }
-
-    // One file per SOP Instance UID (the corpus has the same MR image in several encodings), leaving out what is not
-    // a storable instance: DICOMDIRs, files without UIDs, and files DCMTK itself cannot read (truncated ones).
-    private static async Task<IReadOnlyList<string>> ChooseStorableAsync(string destination)
-    {
-        var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string path in Directory.EnumerateFiles(CorpusDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            if (Path.GetExtension(path) is not (".dcm" or "") || Path.GetFileName(path) == "README" || (await ExternalTool.RunAsync("dcmdump", "-q", path)).ExitCode != 0)
-            {
-                continue;
-            }
-
-            string? sopClass;
-            string? sopInstance;
-            try
-            {
-                DicomFileReader reader = await DicomFileReader.OpenAsync(path);
-                await using (reader)
-                {
-                    sopClass = reader.FileMetaInformation.GetString(DicomTags.MediaStorageSOPClassUID);
-                    sopInstance = reader.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID);
-                    DicomDataset dataset = await reader.ReadDatasetAsync();
-
-                    // storescu sends what its data set says; a file whose data set lacks or contradicts the UIDs is not sent.
-                    if (dataset.GetString(DicomTags.SOPClassUID) != sopClass || dataset.GetString(DicomTags.SOPInstanceUID) != sopInstance)
-                    {
-                        continue;
-                    }
-                }
-            }
-            catch (DicomFormatException)
-            {
-                continue;
-            }
-
-            if (string.IsNullOrEmpty(sopClass) || string.IsNullOrEmpty(sopInstance) || sopClass == "1.2.840.10008.1.3.10" || chosen.ContainsKey(sopInstance))
-            {
-                continue;
-            }
-
-            chosen[sopInstance] = path;
-            File.Copy(path, Path.Combine(destination, sopInstance + ".dcm"));
-        }
-
-        return [.. chosen.Keys];
     }
 }

@@ -9,7 +9,7 @@ namespace Gateway.Dicom.IO;
 /// (still deflated for the deflated transfer syntax).
 /// </summary>
 /// <param name="FileMetaInformation">The group 0002 elements.</param>
-/// <param name="TransferSyntax">The transfer syntax of the data set, from (0002,0010).</param>
+/// <param name="TransferSyntax">The transfer syntax of the data set, from (0002,0010), or recognised from its first element when absent.</param>
 /// <param name="DataSet">The data set's bytes: the rest of the input, not one byte of it consumed beyond the meta information.</param>
 public sealed record DicomPart10Header(DicomDataset FileMetaInformation, DicomTransferSyntax TransferSyntax, Stream DataSet)
 {
@@ -102,6 +102,9 @@ public sealed record DicomPart10Header(DicomDataset FileMetaInformation, DicomTr
             throw new DicomFormatException(DicomFormatError.InvalidFileMetaInformation, offset, null, "the file has no File Meta Information");
         }
 
+        // The data set's first element header goes along: without (0002,0010) the file reader recognises the encoding from
+        // it, as DCMTK does.
+        meta.Write(first);
         meta.Position = 0;
         await using DicomFileReader reader = await DicomFileReader.OpenAsync(meta, leaveOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new DicomPart10Header(reader.FileMetaInformation, reader.TransferSyntax, new PrefixedStream(first, input, leaveInnerOpen: true));

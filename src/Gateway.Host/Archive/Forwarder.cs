@@ -187,13 +187,9 @@ public sealed partial class Forwarder(
             ?? throw new InvalidOperationException($"destination {destination} is not configured any more");
 
         // Propose the item's class in its own syntax and the uncompressed ones; a new class later opens a new association.
-        DicomTransferSyntax syntax = DicomTransferSyntax.Parse(lease.TransferSyntaxUid);
-        DicomTransferSyntax[] syntaxes = syntax.IsEncapsulated || syntax.IsDeflated
-            ? [syntax, DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian]
-            : [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
         PresentationContextProposalSpec[] contexts =
         [
-            new(lease.SopClassUid, syntaxes),
+            .. PresentationContextProposalSpec.ForStoring(lease.SopClassUid, DicomTransferSyntax.Parse(lease.TransferSyntaxUid)),
             .. RetrieveRelay.MoveStorageClasses.Where(c => c != lease.SopClassUid).Select(c => new PresentationContextProposalSpec(c, [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian])),
         ];
         return await upstreams.ConnectAsync(target, [], extra: contexts, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -93,11 +93,18 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
             async Task<DimseResponse> ForwardToDestination(string sopClass, string sopInstance, DicomTransferSyntax syntax, Stream dataSet, CancellationToken token)
             {
                 policy.Check(request.Association, PolicyOperation.Move, sopClass, destination);
-                if (!associations.TryGetValue(sopClass, out DicomAssociation? association) || association.State != AssociationState.Sta6Established)
+                // One association per class and compressed syntax: an instance in another compressed syntax needs a context
+                // that the first association never proposed.
+                string key = syntax.IsEncapsulated || syntax.IsDeflated ? sopClass + "|" + syntax.Uid.Value : sopClass;
+                if (!associations.TryGetValue(key, out DicomAssociation? association) || association.State != AssociationState.Sta6Established)
                 {
-                    DicomTransferSyntax[] syntaxes = syntax.IsEncapsulated ? [syntax, .. Uncompressed] : [.. Uncompressed];
-                    association = await upstreams.ConnectToDeviceAsync(destination, [new PresentationContextProposalSpec(sopClass, syntaxes)], token).ConfigureAwait(false);
-                    associations[sopClass] = association;
+                    association = await upstreams.ConnectToDeviceAsync(destination, PresentationContextProposalSpec.ForStoring(sopClass, syntax), token).ConfigureAwait(false);
+                    if (associations.TryGetValue(key, out DicomAssociation? previous))
+                    {
+                        await previous.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    associations[key] = association;
                 }
 
                 return await DicomStoreSender.StoreAsync(association, sopClass, sopInstance, syntax, dataSet, request.Association.CallingAE, request.MessageId, token).ConfigureAwait(false);

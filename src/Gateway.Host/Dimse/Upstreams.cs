@@ -153,4 +153,18 @@ public sealed record UpstreamTarget(string AETitle, string Host, int Port, bool 
 }
 
 /// <summary>One presentation context to propose: an abstract syntax and its transfer syntaxes in our order of preference.</summary>
-public sealed record PresentationContextProposalSpec(string AbstractSyntax, IReadOnlyList<DicomTransferSyntax> TransferSyntaxes);
+public sealed record PresentationContextProposalSpec(string AbstractSyntax, IReadOnlyList<DicomTransferSyntax> TransferSyntaxes)
+{
+    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+
+    /// <summary>
+    /// The contexts that let an instance of <paramref name="sopClass"/> encoded in <paramref name="syntax"/> be sent: a
+    /// compressed or deflated syntax in a context of its own, and the uncompressed ones in another. In one context
+    /// together, the acceptor picks one syntax by its own preference, and Orthanc picks explicit VR little endian, into
+    /// which compressed pixel data cannot be converted (found with pydicom's JPEG and JPEG 2000 files over STOW-RS).
+    /// </summary>
+    public static IReadOnlyList<PresentationContextProposalSpec> ForStoring(string sopClass, DicomTransferSyntax syntax) =>
+        syntax.IsEncapsulated || syntax.IsDeflated
+            ? [new(sopClass, [syntax]), new(sopClass, Uncompressed)]
+            : [new(sopClass, Uncompressed)];
+}

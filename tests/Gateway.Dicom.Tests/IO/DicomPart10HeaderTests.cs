@@ -26,6 +26,30 @@ public sealed class DicomPart10HeaderTests
         Assert.Equal(file[Part10.DatasetOffset(file)..], rest.ToArray());
     }
 
+    [Theory]
+    [InlineData("1.2.840.10008.1.2")]
+    [InlineData("1.2.840.10008.1.2.1")]
+    [InlineData("1.2.840.10008.1.2.2")]
+    public async Task ReadAsync_MetaWithoutTransferSyntaxUid_RecognisesTheDataSetsEncodingAndKeepsItsBytes(string syntaxUid)
+    {
+        // A STOW-RS part whose File Meta Information lacks (0002,0010): read as DCMTK reads such a file, from the data
+        // set's first element, and the data set still handed back byte for byte.
+        DicomTransferSyntax syntax = DicomTransferSyntax.Parse(syntaxUid);
+        byte[] file = await TestData.WriteFileAsync(TestData.RichDataset(), syntax);
+        var transferSyntax = Part10.MetaElements(file).Single(m => m.Tag == DicomTags.TransferSyntaxUID);
+        int cut = transferSyntax.Offset;
+        int end = transferSyntax.Offset + 8 + transferSyntax.Value.Length;
+        byte[] withoutSyntax = [.. file[..cut], .. file[end..]];
+        BinaryPrimitives.WriteUInt32LittleEndian(withoutSyntax.AsSpan(128 + 4 + 8), BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(128 + 4 + 8)) - (uint)(end - cut));
+
+        DicomPart10Header header = await DicomPart10Header.ReadAsync(new NonSeekableStream(withoutSyntax, maxRead: 7));
+        using var rest = new MemoryStream();
+        await header.DataSet.CopyToAsync(rest);
+
+        Assert.Equal(syntax, header.TransferSyntax);
+        Assert.Equal(file[Part10.DatasetOffset(file)..], rest.ToArray());
+    }
+
     [Fact]
     public async Task ReadAsync_MetaInformationOnly_GivesAnEmptyDataSet()
     {

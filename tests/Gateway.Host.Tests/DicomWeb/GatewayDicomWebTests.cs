@@ -340,6 +340,72 @@ public sealed class GatewayDicomWebTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Stow_PydicomsCorpus_StoresEveryStorableFile_RefusesTheRestWithAReason_AndThePacsGetsThemUnchanged()
+    {
+        // Every storable file of pydicom's corpus (one per SOP Instance UID) in one request, with the corpus files that
+        // are no storable instance: no File Meta Information, identifiers the data set contradicts or lacks, truncated.
+        PydicomCorpus.AssertInstalled();
+        string source = _temp.Sub("source");
+        IReadOnlyList<string> storable = await PydicomCorpus.CopyStorableAsync(source);
+        string[] rejects = [.. Directory.EnumerateFiles(PydicomCorpus.Directory, "*.dcm").Order(StringComparer.Ordinal)
+            .Where(f => !storable.Any(uid => File.ReadAllBytes(f).AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(uid)) >= 0))];
+        Assert.True(storable.Count >= 60 && rejects.Length >= 10, $"{storable.Count} storable, {rejects.Length} other files");
+
+        string root = _temp.Sub("gateway");
+        await using OrthancServer pacs = await TestPacs.StartAsync(_temp.Sub("pacs"), root);
+        string data = Path.Combine(root, "data");
+        GatewayProcess gateway = await GatewayProcess.StartAsync(root, Delivery.ForwardingTo(pacs), Policy);
+        await using (gateway)
+        {
+            using var https = new GatewayHttps(gateway);
+            string uploader = await GatewayTokens.TokenAsync(https.Http, "upload-app", await GatewayTokens.AddClientAsync(data, gateway, "upload-app"));
+            byte[][] parts = [.. storable.Select(uid => File.ReadAllBytes(Path.Combine(source, uid + ".dcm"))), .. rejects.Select(File.ReadAllBytes)];
+            using HttpResponseMessage response = await https.Http.SendAsync(Stow("dicom-web/studies", uploader, parts));
+            string body = await response.Content.ReadAsStringAsync();
+
+            // Some stored, some failed: 202 (PS3.18 10.5.3).
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+            using JsonDocument json = JsonDocument.Parse(body);
+            string?[] referenced = [.. json.RootElement.GetProperty("00081199").GetProperty("Value").EnumerateArray()
+                .Select(i => i.GetProperty("00081155").GetProperty("Value")[0].GetString()).Order(StringComparer.Ordinal)];
+            JsonElement[] failed = [.. json.RootElement.GetProperty("00081198").GetProperty("Value").EnumerateArray()];
+            Assert.Equal(storable.Order(StringComparer.Ordinal), referenced);
+            Assert.Equal(rejects.Length, failed.Length);
+            Assert.All(failed, f => Assert.Contains(f.GetProperty("00081197").GetProperty("Value")[0].GetInt32(), new[] { 0xA900, 0xC000 }));
+
+            IReadOnlyList<string> held = [];
+            for (DateTime end = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < end && held.Count < storable.Count; await Task.Delay(250))
+            {
+                held = await pacs.InstanceUidsAsync();
+            }
+
+            Assert.Equal(storable.Order(StringComparer.Ordinal), held);
+            string check = _temp.Sub("check");
+            foreach (string uid in storable)
+            {
+                // Compared as data sets, not bytes: Orthanc (DCMTK) rewrites what it stores, for example an encapsulated
+                // Pixel Data headed OW (693_J2KI.dcm) as the OB it must be; the gateway relays the bytes it was sent.
+                string atPacs = Path.Combine(check, uid + ".dcm");
+                await File.WriteAllBytesAsync(atPacs, await pacs.InstanceFileAsync(uid));
+                Assert.Equal(await DataSetJsonAsync(Path.Combine(source, uid + ".dcm")), await DataSetJsonAsync(atPacs));
+            }
+        }
+    }
+
+    // The data set in the DICOM JSON Model as the codec reads it, without Data Set Trailing Padding (PS3.10 7.2: no
+    // meaning; DCMTK drops it when it writes).
+    private static async Task<string> DataSetJsonAsync(string path)
+    {
+        Gateway.Dicom.IO.DicomFileReader reader = await Gateway.Dicom.IO.DicomFileReader.OpenAsync(path);
+        await using (reader)
+        {
+            Gateway.Dicom.Model.DicomDataset dataset = await reader.ReadDatasetAsync();
+            dataset.Remove(Gateway.Dicom.DicomTags.DataSetTrailingPadding);
+            return Gateway.Dicom.Json.DicomJsonWriter.Serialize(dataset);
+        }
+    }
+
     // A multipart/related; type="application/dicom" request, one part per file; cut before its close delimiter when asked.
     private static HttpRequestMessage Stow(string uri, string token, IReadOnlyList<byte[]> parts, bool truncate = false)
     {
