@@ -384,25 +384,8 @@ public sealed class GatewayDicomWebTests : IDisposable
             string check = _temp.Sub("check");
             foreach (string uid in storable)
             {
-                // Compared as data sets, not bytes: Orthanc (DCMTK) rewrites what it stores, for example an encapsulated
-                // Pixel Data headed OW (693_J2KI.dcm) as the OB it must be; the gateway relays the bytes it was sent.
-                string atPacs = Path.Combine(check, uid + ".dcm");
-                await File.WriteAllBytesAsync(atPacs, await pacs.InstanceFileAsync(uid));
-                Assert.Equal(await DataSetJsonAsync(Path.Combine(source, uid + ".dcm")), await DataSetJsonAsync(atPacs));
+                await PydicomCorpus.AssertSameDataSetAtPacsAsync(pacs, Path.Combine(source, uid + ".dcm"), uid, check);
             }
-        }
-    }
-
-    // The data set in the DICOM JSON Model as the codec reads it, without Data Set Trailing Padding (PS3.10 7.2: no
-    // meaning; DCMTK drops it when it writes).
-    private static async Task<string> DataSetJsonAsync(string path)
-    {
-        Gateway.Dicom.IO.DicomFileReader reader = await Gateway.Dicom.IO.DicomFileReader.OpenAsync(path);
-        await using (reader)
-        {
-            Gateway.Dicom.Model.DicomDataset dataset = await reader.ReadDatasetAsync();
-            dataset.Remove(Gateway.Dicom.DicomTags.DataSetTrailingPadding);
-            return Gateway.Dicom.Json.DicomJsonWriter.Serialize(dataset);
         }
     }
 

@@ -70,4 +70,28 @@ internal static class PydicomCorpus
 
         return [.. chosen.Keys];
     }
+
+    /// <summary>
+    /// Asserts that the PACS holds <paramref name="uid"/> with the data set of <paramref name="sent"/>, compared as data
+    /// sets (DICOM JSON as the codec reads them), not bytes: Orthanc (DCMTK) rewrites what it stores, for example an
+    /// encapsulated Pixel Data headed OW (693_J2KI.dcm) as the OB it must be, and drops Data Set Trailing Padding
+    /// (PS3.10 7.2: no meaning); the gateway relays the bytes it was sent.
+    /// </summary>
+    public static async Task AssertSameDataSetAtPacsAsync(OrthancServer pacs, string sent, string uid, string scratch)
+    {
+        string atPacs = Path.Combine(scratch, uid + ".pacs.dcm");
+        await File.WriteAllBytesAsync(atPacs, await pacs.InstanceFileAsync(uid));
+        Assert.True(await DataSetJsonAsync(sent) == await DataSetJsonAsync(atPacs), uid + " differs at the PACS");
+    }
+
+    private static async Task<string> DataSetJsonAsync(string path)
+    {
+        DicomFileReader reader = await DicomFileReader.OpenAsync(path);
+        await using (reader)
+        {
+            DicomDataset dataset = await reader.ReadDatasetAsync();
+            dataset.Remove(DicomTags.DataSetTrailingPadding);
+            return Gateway.Dicom.Json.DicomJsonWriter.Serialize(dataset);
+        }
+    }
 }
