@@ -190,7 +190,7 @@ public sealed partial class Forwarder(
         PresentationContextProposalSpec[] contexts =
         [
             .. PresentationContextProposalSpec.ForStoring(lease.SopClassUid, DicomTransferSyntax.Parse(lease.TransferSyntaxUid)),
-            .. RetrieveRelay.MoveStorageClasses.Where(c => c != lease.SopClassUid).Select(c => new PresentationContextProposalSpec(c, [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian])),
+            .. RetrieveRelay.MoveStorageClasses.Where(c => c != lease.SopClassUid).Select(c => new PresentationContextProposalSpec(c, PresentationContextProposalSpec.Uncompressed)),
         ];
         return await upstreams.ConnectAsync(target, [], extra: contexts, cancellationToken: cancellationToken).ConfigureAwait(false);
     }

@@ -25,7 +25,6 @@ namespace Gateway.Host.Dimse;
 /// </remarks>
 public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upstreams upstreams, Policy.GatewayPolicy policy, Audit.GatewayAudit audit, Bridge.WadoRetrieve wado, ILogger<RetrieveRelay> logger) : IRetrieveService
 {
-    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
     /// <summary>
     /// Storage SOP classes proposed upstream for a C-MOVE, whose destination's abilities are not known in advance: the
@@ -110,7 +109,7 @@ public sealed partial class RetrieveRelay(IOptions<GatewayOptions> options, Upst
                 return await DicomStoreSender.StoreAsync(association, sopClass, sopInstance, syntax, dataSet, request.Association.CallingAE, request.MessageId, token).ConfigureAwait(false);
             }
 
-            PresentationContextProposalSpec[] storage = [.. MoveStorageClasses.Select(c => new PresentationContextProposalSpec(c, Uncompressed))];
+            PresentationContextProposalSpec[] storage = [.. MoveStorageClasses.Select(c => new PresentationContextProposalSpec(c, PresentationContextProposalSpec.Uncompressed))];
             await foreach (RetrieveProgress progress in RelayAsync(request, GetModelFor(request.SopClassUid), storage, ForwardToDestination, cancellationToken).ConfigureAwait(false))
             {
                 yield return progress;

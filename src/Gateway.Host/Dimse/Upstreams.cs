@@ -10,7 +10,6 @@ namespace Gateway.Host.Dimse;
 /// <summary>Opens associations from the gateway (its own AE title) to a configured upstream or VLAN device.</summary>
 public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, ILoggerFactory loggers, Policy.GatewayPolicy? policy = null)
 {
-    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
     /// <summary>How long the gateway waits for a VLAN device's connection, association and each response.</summary>
     public static readonly TimeSpan DeviceTimeout = TimeSpan.FromSeconds(30);
@@ -107,7 +106,7 @@ public sealed class Upstreams(IOptions<GatewayOptions> options, GatewayTls tls, 
         byte id = 1;
         foreach (string syntax in abstractSyntaxes)
         {
-            proposals.Add(new PresentationContextProposal(id, syntax, [.. Uncompressed.Select(t => t.Uid.Value)]));
+            proposals.Add(new PresentationContextProposal(id, syntax, [.. PresentationContextProposalSpec.Uncompressed.Select(t => t.Uid.Value)]));
             id += 2;
         }
 
@@ -155,7 +154,9 @@ public sealed record UpstreamTarget(string AETitle, string Host, int Port, bool 
 /// <summary>One presentation context to propose: an abstract syntax and its transfer syntaxes in our order of preference.</summary>
 public sealed record PresentationContextProposalSpec(string AbstractSyntax, IReadOnlyList<DicomTransferSyntax> TransferSyntaxes)
 {
-    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+    /// <summary>The uncompressed syntaxes the gateway proposes, explicit VR little endian first.</summary>
+    public static IReadOnlyList<DicomTransferSyntax> Uncompressed { get; } = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
+
 
     /// <summary>
     /// The contexts that let an instance of <paramref name="sopClass"/> encoded in <paramref name="syntax"/> be sent: a

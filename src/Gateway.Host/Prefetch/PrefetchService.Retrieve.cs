@@ -17,7 +17,6 @@ public sealed partial class PrefetchService
     /// <summary>How long an instance of a running retrieve waits for live C-STOREs to finish (the PACS waits meanwhile).</summary>
     private static readonly TimeSpan MaxYieldPerInstance = TimeSpan.FromSeconds(20);
 
-    private static readonly DicomTransferSyntax[] Uncompressed = [DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.ImplicitVRLittleEndian];
 
     private async Task<RetrieveOutcome> RetrieveAsync(UpstreamTarget pacs, PrefetchRequester requester, PriorChoice prior, CancellationToken cancellationToken)
     {
@@ -85,7 +84,7 @@ public sealed partial class PrefetchService
             }
         }
 
-        PresentationContextProposalSpec[] storage = [.. RetrieveRelay.MoveStorageClasses.Select(c => new PresentationContextProposalSpec(c, Uncompressed))];
+        PresentationContextProposalSpec[] storage = [.. RetrieveRelay.MoveStorageClasses.Select(c => new PresentationContextProposalSpec(c, PresentationContextProposalSpec.Uncompressed))];
         var relay = new SubOperationRelay(ArchiveInstance);
         DicomAssociation association = await upstreams.ConnectAsync(
             pacs,

@@ -70,9 +70,8 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
     [MemberData(nameof(Files))]
     public async Task Dump_ReadsWhatDcmdumpReads_RefusesWhatItRefuses(string name)
     {
-        Assert.True(name != Missing, $"{CorpusDirectory} does not exist: install the corpus with `apt-get install python3-pydicom` (./run-tests does)");
+        string path = PathOf(name);
         Assert.NotNull(dcmtk.Version);
-        string path = Path.Combine(CorpusDirectory, name);
 
         ToolResult plain = await ExternalTool.RunAsync("dcmdump", "-Un", "+L", path);
         (int exitCode, string stdout, string stderr) = await GatewayCodec.RunCliAsync("dicom", "dump", path);
@@ -120,8 +119,7 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
     [MemberData(nameof(Files))]
     public async Task Json_EqualsDcm2json_WhereDcm2jsonCanWriteIt(string name)
     {
-        Assert.True(name != Missing, $"{CorpusDirectory} does not exist: install the corpus with `apt-get install python3-pydicom` (./run-tests does)");
-        string path = Path.Combine(CorpusDirectory, name);
+        string path = PathOf(name);
         ToolResult reference = await ExternalTool.RunAsync("dcm2json", path);
         ToolResult readable = await ExternalTool.RunAsync("dcmdump", "-q", path);
         if (readable.ExitCode != 0 || RefusedOnPurpose.ContainsKey(name))
@@ -159,8 +157,7 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
     [MemberData(nameof(Files))]
     public async Task Transcode_ToEachUncompressedSyntax_DcmdumpReadsWhatDcmconvWrites(string name)
     {
-        Assert.True(name != Missing, $"{CorpusDirectory} does not exist: install the corpus with `apt-get install python3-pydicom` (./run-tests does)");
-        string path = Path.Combine(CorpusDirectory, name);
+        string path = PathOf(name);
         if ((await ExternalTool.RunAsync("dcmdump", "-q", path)).ExitCode != 0 || RefusedOnPurpose.ContainsKey(name))
         {
             // Compared in Dump_ReadsWhatDcmdumpReads_RefusesWhatItRefuses: the codec refuses these.
@@ -199,6 +196,13 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
 
             Assert.True(expected.Count == actual.Count, $"{target.Name}: dcmconv's copy has {expected.Count} elements, the gateway's {actual.Count}");
         }
+    }
+
+    // The corpus file's path; a missing corpus fails the test with what to install (the one row Files then has).
+    private static string PathOf(string name)
+    {
+        Assert.True(name != Missing, $"{CorpusDirectory} does not exist: install the corpus with `apt-get install python3-pydicom` (./run-tests does)");
+        return Path.Combine(CorpusDirectory, name);
     }
 
     private static IReadOnlyList<DumpLine> DatasetLines(ToolResult dump) =>
