@@ -51,7 +51,7 @@ public sealed class GatewayAuditForwardingTests : IDisposable
             Assert.Equal(0, GatewayHttps.Sample(metrics, "gateway_audit_syslog_failing", Target(rsyslog)));
         }
 
-        string[] lines = await File.ReadAllLinesAsync(rsyslog.ReceivedPath);
+        string[] lines = rsyslog.ReceivedLines();
         Assert.Equal(TestStudies.All.Count, lines.Count(l => l.Contains("csd-code=\"110107\"", StringComparison.Ordinal)));
         Assert.Single(lines, l => l.Contains("csd-code=\"110113\"", StringComparison.Ordinal) && l.Contains("STRANGER", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.Contains("<AuditMessage>", l, StringComparison.Ordinal));

@@ -71,7 +71,7 @@ public sealed class SyslogForwarderTests : IDisposable
             Assert.Equal(Enumerable.Range(55, 5).Select(i => (long)i), received.Skip(before));
         }
 
-        string[] lines = await File.ReadAllLinesAsync(rsyslog.ReceivedPath);
+        string[] lines = rsyslog.ReceivedLines();
         Assert.Contains("[gw-audit@32473 index=\"0\" origin=\"test.example/audit\"]", lines[0], StringComparison.Ordinal);
         Assert.Contains("<AuditMessage><EventIdentification EventActionCode=\"C\"", lines[0], StringComparison.Ordinal);
         Assert.Contains("csd-code=\"110104\"", lines[0], StringComparison.Ordinal);
