@@ -11,10 +11,11 @@ public static class DicomTranscoder
 {
     private const int ChunkSize = 1024 * 1024;
 
-    /// <summary>True when a data set in <paramref name="source"/> can be written in <paramref name="target"/> without a codec.</summary>
+    /// <summary>True when any data set in <paramref name="source"/> can be written in <paramref name="target"/> without a codec.</summary>
     /// <remarks>
     /// Uncompressed syntaxes convert into each other. Encapsulated pixel data is carried byte for byte and can only be
-    /// written in its own transfer syntax: decompressing or compressing needs a codec this gateway does not have.
+    /// written in its own transfer syntax: decompressing or compressing needs a codec this gateway does not have. A data
+    /// set without pixel data converts between any two syntaxes; <see cref="TranscodeAsync"/> finds that out as it reads.
     /// </remarks>
     public static bool CanTranscode(DicomTransferSyntax source, DicomTransferSyntax target)
     {
@@ -31,14 +32,23 @@ public static class DicomTranscoder
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(target);
         DicomStreamReader reader = source.Reader;
-        if (!CanTranscode(source.TransferSyntax, target))
+        if (!source.TransferSyntax.IsKnown && !source.TransferSyntax.Equals(target))
         {
+            // Read as a future encapsulated syntax: what its data set holds besides pixel data cannot be vouched for.
             throw new DicomFormatException(
                 DicomFormatError.UnsupportedTransferSyntax,
                 source.DatasetOffset,
                 DicomTags.TransferSyntaxUID,
-                $"{source.TransferSyntax} cannot be re-encoded as {target}: encapsulated pixel data is only written in its own transfer syntax");
+                $"{source.TransferSyntax} is no transfer syntax this codec knows: it is only written in its own transfer syntax");
         }
+
+        // Between an encapsulated syntax and another one, only pixel data needs a codec: a data set without it (a
+        // structured report, a presentation state, a key object selection filed under a compressed syntax) converts, as
+        // DCMTK's dcmconv converts it. Whether there is pixel data is known only on reaching it; OUT is then incomplete,
+        // and the caller discards it.
+        PixelDataRefusal refusal = CanTranscode(source.TransferSyntax, target)
+            ? PixelDataRefusal.None
+            : new PixelDataRefusal(source.TransferSyntax, target);
 
         DicomUid? sopClass = source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPClassUID);
         DicomUid? sopInstance = source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPInstanceUID);
@@ -67,7 +77,7 @@ public static class DicomTranscoder
                 await DicomDatasetWriter.WriteAsync(writer, head, cancellationToken).ConfigureAwait(false);
             }
 
-            await CopyTokensAsync(reader, writer, chunk, cancellationToken).ConfigureAwait(false);
+            await CopyTokensAsync(reader, writer, chunk, refusal, cancellationToken).ConfigureAwait(false);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -78,7 +88,7 @@ public static class DicomTranscoder
     }
 
     /// <summary>Copies every remaining token of <paramref name="reader"/> to <paramref name="writer"/>.</summary>
-    public static async ValueTask CopyTokensAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, CancellationToken cancellationToken = default)
+    public static ValueTask CopyTokensAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(writer);
@@ -88,8 +98,14 @@ public static class DicomTranscoder
             throw new ArgumentException("The chunk buffer must hold at least 8 bytes.", nameof(chunk));
         }
 
+        return CopyTokensAsync(reader, writer, chunk, PixelDataRefusal.None, cancellationToken);
+    }
+
+    private static async ValueTask CopyTokensAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, PixelDataRefusal refusal, CancellationToken cancellationToken)
+    {
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            refusal.Check(reader);
             switch (reader.TokenType)
             {
                 case DicomTokenType.Element:
@@ -122,6 +138,33 @@ public static class DicomTranscoder
                     await writer.WriteFragmentHeaderAsync(reader.Length, cancellationToken).ConfigureAwait(false);
                     await CopyValueAsync(reader, writer, chunk, cancellationToken).ConfigureAwait(false);
                     break;
+            }
+        }
+    }
+
+    /// <summary>Refuses, on reaching it, the pixel data that a conversion between <c>From</c> and <c>To</c> would need a codec for.</summary>
+    private readonly record struct PixelDataRefusal(DicomTransferSyntax? From, DicomTransferSyntax? To)
+    {
+        public static PixelDataRefusal None => default;
+
+        public void Check(DicomStreamReader reader)
+        {
+            if (From is null || To is null)
+            {
+                return;
+            }
+
+            // Encapsulated fragments anywhere (an icon image sequence holds them too) cannot be decoded; native Pixel Data
+            // of the data set itself cannot be encoded (PS3.5 A.4: in an encapsulated syntax it must be encapsulated).
+            bool refused = reader.TokenType == DicomTokenType.FragmentsStart
+                || (To.IsEncapsulated && reader.TokenType == DicomTokenType.Element && reader.Depth == 0 && reader.Tag == DicomTags.PixelData);
+            if (refused)
+            {
+                throw new DicomFormatException(
+                    DicomFormatError.UnsupportedTransferSyntax,
+                    reader.TokenOffset,
+                    reader.Tag,
+                    $"{From} cannot be re-encoded as {To}: the data set holds pixel data, which is only written in its own transfer syntax");
             }
         }
     }

@@ -267,7 +267,7 @@ public sealed partial class DicomCommandsTests : IDisposable
         CliResult result = await Gatewayctl.RunAsync("dicom", "convert", "-t", DicomTransferSyntax.JpegBaseline.Uid.Value, input, _files.PathFor("out.dcm"));
 
         string error = AssertBadInput(result);
-        Assert.Contains("(0002,0010)", error, StringComparison.Ordinal);
+        Assert.Contains("(7FE0,0010)", error, StringComparison.Ordinal);
         AssertNoOutputFile();
     }
 
@@ -280,7 +280,7 @@ public sealed partial class DicomCommandsTests : IDisposable
         CliResult result = await Gatewayctl.RunAsync("dicom", "convert", "-t", uid, input, _files.PathFor("out.dcm"));
 
         string error = AssertBadInput(result);
-        Assert.Contains("(0002,0010)", error, StringComparison.Ordinal);
+        Assert.Contains("(7FE0,0010)", error, StringComparison.Ordinal);
         Assert.Contains(DicomTransferSyntax.JpegBaseline.Uid.Value, error, StringComparison.Ordinal);
         AssertNoOutputFile();
     }

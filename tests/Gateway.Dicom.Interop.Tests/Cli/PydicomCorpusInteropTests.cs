@@ -175,16 +175,7 @@ public sealed class PydicomCorpusInteropTests(DcmtkFixture dcmtk) : IClassFixtur
             }
 
             string ours = dcmtk.Corpus.NewPath($"{name}.gateway-{target.Name}");
-            try
-            {
-                await GatewayCodec.TranscodeAsync(path, ours, target.Syntax);
-            }
-            catch (DicomFormatException ex) when (name == "UN_sequence.dcm" && ex.Reason == DicomFormatError.UnsupportedTransferSyntax)
-            {
-                // Its meta information says JPEG Lossless and it holds no pixel data: dcmconv converts it, the transcoder
-                // refuses any compressed source syntax (it never decodes). Known difference, in no other file.
-                continue;
-            }
+            await GatewayCodec.TranscodeAsync(path, ours, target.Syntax);
 
             IReadOnlyList<DumpLine> expected = DatasetLines((await ExternalTool.RunAsync("dcmdump", "-Un", "+L", reference)).EnsureSuccess());
             IReadOnlyList<DumpLine> actual = DatasetLines((await ExternalTool.RunAsync("dcmdump", "-Un", "+L", ours)).EnsureSuccess());

@@ -54,25 +54,59 @@ public sealed class DicomTranscoderTests
 
     [Theory]
     [MemberData(nameof(UncompressedSyntaxes))]
-    public async Task TranscodeAsync_EncapsulatedToOtherSyntax_ThrowsUnsupportedTransferSyntax(string toUid)
+    [InlineData("1.2.840.10008.1.2.4.90")]
+    public async Task TranscodeAsync_EncapsulatedPixelDataToOtherSyntax_ThrowsUnsupportedTransferSyntaxAtThePixelData(string toUid)
     {
         byte[] source = await TestData.WriteFileAsync(TestData.EncapsulatedDataset(), DicomTransferSyntax.JpegBaseline);
 
         DicomFormatException ex = await Assert.ThrowsAsync<DicomFormatException>(() => TestData.TranscodeAsync(source, DicomTransferSyntax.Parse(toUid)));
 
         Assert.Equal(DicomFormatError.UnsupportedTransferSyntax, ex.Reason);
-        Assert.Equal(DicomTags.TransferSyntaxUID, ex.Tag);
-        Assert.Equal(Part10.DatasetOffset(source), ex.Offset);
+        Assert.Equal(DicomTags.PixelData, ex.Tag);
+        Assert.Equal(source.AsSpan().IndexOf(new byte[] { 0xE0, 0x7F, 0x10, 0x00, (byte)'O', (byte)'B' }), ex.Offset);
     }
 
     [Fact]
-    public async Task TranscodeAsync_UncompressedToEncapsulated_ThrowsUnsupportedTransferSyntax()
+    public async Task TranscodeAsync_UncompressedPixelDataToEncapsulated_ThrowsUnsupportedTransferSyntaxAtThePixelData()
     {
         byte[] source = await TestData.WriteFileAsync(TestData.RichDataset(), DicomTransferSyntax.ExplicitVRLittleEndian);
 
         DicomFormatException ex = await Assert.ThrowsAsync<DicomFormatException>(() => TestData.TranscodeAsync(source, DicomTransferSyntax.Jpeg2000Lossless));
 
         Assert.Equal(DicomFormatError.UnsupportedTransferSyntax, ex.Reason);
+        Assert.Equal(DicomTags.PixelData, ex.Tag);
+    }
+
+    [Theory]
+    [MemberData(nameof(UncompressedSyntaxes))]
+    public async Task TranscodeAsync_EncapsulatedSyntaxWithoutPixelData_ConvertsAsDcmconvDoes(string toUid)
+    {
+        // A structured report or presentation state filed under a compressed syntax: nothing in it needs a codec.
+        DicomDataset original = TestData.RichDataset();
+        original.Remove(DicomTags.PixelData);
+        byte[] source = await TestData.WriteFileAsync(original, DicomTransferSyntax.JpegLosslessSV1);
+
+        byte[] target = await TestData.TranscodeAsync(source, DicomTransferSyntax.Parse(toUid));
+
+        FileContent content = await TestData.ReadFileAsync(target);
+        Assert.Equal(toUid, content.Meta.GetString(DicomTags.TransferSyntaxUID));
+        TestData.AssertEquivalent(original, content.Dataset);
+    }
+
+    [Fact]
+    public async Task TranscodeAsync_UncompressedWithoutPixelDataToEncapsulated_WritesTheDataSetInExplicitLittleEndian()
+    {
+        DicomDataset original = TestData.RichDataset();
+        original.Remove(DicomTags.PixelData);
+        byte[] source = await TestData.WriteFileAsync(original, DicomTransferSyntax.ExplicitVRBigEndian);
+
+        byte[] target = await TestData.TranscodeAsync(source, DicomTransferSyntax.JpegBaseline);
+
+        FileContent content = await TestData.ReadFileAsync(target);
+        Assert.Equal(DicomTransferSyntax.JpegBaseline, content.Syntax);
+        TestData.AssertEquivalent(original, content.Dataset);
+        byte[] direct = await TestData.WriteFileAsync(original, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal(Convert.ToHexString(direct.AsSpan(Part10.DatasetOffset(direct))), Convert.ToHexString(target.AsSpan(Part10.DatasetOffset(target))));
     }
 
     [Fact]
