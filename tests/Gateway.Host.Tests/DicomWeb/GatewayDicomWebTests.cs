@@ -6,6 +6,8 @@ using System.Text.Json;
 using Gateway.Dicom.Network.Interop.Tests.Support;
 using Gateway.Host.Tests.Support;
 
+using Gateway.Host.DicomWeb;
+
 namespace Gateway.Host.Tests.DicomWeb;
 
 /// <summary>
@@ -67,6 +69,16 @@ public sealed class GatewayDicomWebTests : IDisposable
         await using (gateway)
         {
             await ExerciseAsync(gateway, data, pacs.HttpPort);
+        }
+
+        // Orthanc 1.10 announces Keep-Alive: timeout=1, with which .NET reuses no connection: the operator is told, once.
+        using (var direct = new HttpClient())
+        using (HttpResponseMessage answer = await direct.GetAsync(new Uri($"http://127.0.0.1:{pacs.HttpPort}/dicom-web/studies")))
+        {
+            int keepAlive = DicomWebProxy.KeepAliveTimeoutSeconds(answer);
+            string logs = await GatewayLogs.ReadAsync(root);
+            int warnings = logs.Split('\n').Count(l => l.Contains("closes idle connections after", StringComparison.Ordinal));
+            Assert.Equal(keepAlive is >= 0 and <= 1 ? 1 : 0, warnings);
         }
 
         // After shutdown the audit log is signed up to its last record, so it verifies before it is searched.
