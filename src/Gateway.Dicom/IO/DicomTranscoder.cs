@@ -46,9 +46,7 @@ public static class DicomTranscoder
         // structured report, a presentation state, a key object selection filed under a compressed syntax) converts, as
         // DCMTK's dcmconv converts it. Whether there is pixel data is known only on reaching it; OUT is then incomplete,
         // and the caller discards it.
-        PixelDataRefusal refusal = CanTranscode(source.TransferSyntax, target)
-            ? PixelDataRefusal.None
-            : new PixelDataRefusal(source.TransferSyntax, target);
+        PixelDataRefusal? refusal = CanTranscode(source.TransferSyntax, target) ? null : new PixelDataRefusal(source.TransferSyntax, target);
 
         DicomUid? sopClass = source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPClassUID);
         DicomUid? sopInstance = source.FileMetaInformation.GetUid(DicomTags.MediaStorageSOPInstanceUID);
@@ -98,14 +96,14 @@ public static class DicomTranscoder
             throw new ArgumentException("The chunk buffer must hold at least 8 bytes.", nameof(chunk));
         }
 
-        return CopyTokensAsync(reader, writer, chunk, PixelDataRefusal.None, cancellationToken);
+        return CopyTokensAsync(reader, writer, chunk, null, cancellationToken);
     }
 
-    private static async ValueTask CopyTokensAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, PixelDataRefusal refusal, CancellationToken cancellationToken)
+    private static async ValueTask CopyTokensAsync(DicomStreamReader reader, DicomStreamWriter writer, byte[] chunk, PixelDataRefusal? refusal, CancellationToken cancellationToken)
     {
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            refusal.Check(reader);
+            refusal?.Check(reader);
             switch (reader.TokenType)
             {
                 case DicomTokenType.Element:
@@ -143,17 +141,10 @@ public static class DicomTranscoder
     }
 
     /// <summary>Refuses, on reaching it, the pixel data that a conversion between <c>From</c> and <c>To</c> would need a codec for.</summary>
-    private readonly record struct PixelDataRefusal(DicomTransferSyntax? From, DicomTransferSyntax? To)
+    private readonly record struct PixelDataRefusal(DicomTransferSyntax From, DicomTransferSyntax To)
     {
-        public static PixelDataRefusal None => default;
-
         public void Check(DicomStreamReader reader)
         {
-            if (From is null || To is null)
-            {
-                return;
-            }
-
             // Encapsulated fragments anywhere (an icon image sequence holds them too) cannot be decoded; native Pixel Data
             // of the data set itself cannot be encoded (PS3.5 A.4: in an encapsulated syntax it must be encapsulated).
             bool refused = reader.TokenType == DicomTokenType.FragmentsStart

@@ -11,10 +11,9 @@ public sealed class DicomWebOrigin : IDisposable
     private readonly DicomWebOptions _options;
     private readonly Policy.GatewayPolicy _policy;
     private readonly X509Certificate2Collection? _trusted;
-    private int _shortKeepAliveReported;
 
     /// <summary>Creates the client.</summary>
-    public DicomWebOrigin(IOptions<DicomWebOptions> options, Policy.GatewayPolicy policy, IHostEnvironment environment)
+    public DicomWebOrigin(IOptions<DicomWebOptions> options, Policy.GatewayPolicy policy, IHostEnvironment environment, ILogger<DicomWebOrigin> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
@@ -42,14 +41,11 @@ public sealed class DicomWebOrigin : IDisposable
             handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = ValidateWithTrustedCa };
         }
 
-        Client = new HttpMessageInvoker(handler, disposeHandler: true);
+        Client = new HttpMessageInvoker(new ShortKeepAliveWarning(handler, logger), disposeHandler: true);
     }
 
     /// <summary>The client for forwarded requests.</summary>
     public HttpMessageInvoker Client { get; }
-
-    /// <summary>True once the origin's short keep-alive has been reported (see <see cref="DicomWebProxy"/>).</summary>
-    internal bool ShortKeepAliveReported => Volatile.Read(ref _shortKeepAliveReported) != 0;
 
     /// <summary>How long an upstream exchange may stay idle.</summary>
     public TimeSpan ActivityTimeout => TimeSpan.FromSeconds(_options.TimeoutSeconds);
@@ -71,9 +67,6 @@ public sealed class DicomWebOrigin : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Client.Dispose();
-
-    /// <summary>Marks the short keep-alive as reported; true for the one caller that marked it.</summary>
-    internal bool MarkShortKeepAliveReported() => Interlocked.Exchange(ref _shortKeepAliveReported, 1) == 0;
 
     private bool ValidateWithTrustedCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {

@@ -75,7 +75,7 @@ public sealed class GatewayDicomWebTests : IDisposable
         using (var direct = new HttpClient())
         using (HttpResponseMessage answer = await direct.GetAsync(new Uri($"http://127.0.0.1:{pacs.HttpPort}/dicom-web/studies")))
         {
-            int keepAlive = DicomWebProxy.KeepAliveTimeoutSeconds(answer);
+            int keepAlive = ShortKeepAliveWarning.TimeoutSeconds(answer);
             string logs = await GatewayLogs.ReadAsync(root);
             int warnings = logs.Split('\n').Count(l => l.Contains("closes idle connections after", StringComparison.Ordinal));
             Assert.Equal(keepAlive is >= 0 and <= 1 ? 1 : 0, warnings);
