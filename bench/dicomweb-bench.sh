@@ -11,7 +11,9 @@
 #
 # Knobs: N=100, WARMUP=40 (gateway retrievals before the measured ones), WORKDIR=/tmp, KEEP=1 keeps the temporary directory, PORT=32112 (first port tried), GW_CURL="--http1.1"
 # (extra curl options towards the gateway: curl negotiates HTTP/2 over TLS by default).
-# Needs dcmtk, orthanc, orthanc-dicomweb, curl, python3. Every process it starts is stopped by PID.
+#             Also the same bytes over TLS with no upstream, from openssl s_server (OpenSSL alone) and from Kestrel with the
+#             gateway's TLS settings (the gateway's web stack alone): the ceilings for a relay on this machine.
+# Needs dcmtk, orthanc, orthanc-dicomweb, curl, openssl, python3. Every process it starts is stopped by PID.
 set -euo pipefail
 
 N="${1:-${N:-100}}"
@@ -25,6 +27,8 @@ dotnet build "$root/src/Gateway.Host/Gateway.Host.csproj" -c Release -o "$tmp/ga
   || { cat "$tmp/build.log" >&2; exit 1; }
 dotnet build "$root/src/Gateway.Cli/Gateway.Cli.csproj" -c Release -o "$tmp/cli" --artifacts-path "$tmp/artifacts-cli" -nologo -v q >"$tmp/build-cli.log" 2>&1 \
   || { cat "$tmp/build-cli.log" >&2; exit 1; }
+dotnet build "$root/bench/Gateway.LoadTest/Gateway.LoadTest.csproj" -c Release -o "$tmp/loadtest" --artifacts-path "$tmp/artifacts-lt" -nologo -v q >"$tmp/build-lt.log" 2>&1 \
+  || { cat "$tmp/build-lt.log" >&2; exit 1; }
 PER_SERIES="$N" bash "$root/bench/gen-ct.sh" "$N" "$tmp/study" >/dev/null
 PER_SERIES="$N" bash "$root/bench/gen-ct.sh" "$N" "$tmp/stow" >/dev/null
 
@@ -103,6 +107,23 @@ for _ in $(seq "${WARMUP:-40}"); do wado "$gwroot" "${gw[@]}" >/dev/null; done
 wd=$(for _ in 1 2 3 4 5; do wado "$oroot"; done | median)
 wg=$(for _ in 1 2 3 4 5; do wado "$gwroot" "${gw[@]}"; done | median)
 
+# The ceiling for any relay that terminates TLS on this machine: the same bytes Orthanc sent, served over TLS (the
+# gateway's certificate) by OpenSSL's own minimal server from a file, with no upstream at all.
+curl -sf -o "$tmp/wado.body" -H 'Accept: multipart/related; type="application/dicom"; transfer-syntax=*' "$oroot/studies/$study"
+free_port; sport=$FREE
+(cd "$tmp" && exec openssl s_server -quiet -WWW -accept "$sport" -cert "$work/certs/gateway.crt" -key "$work/certs/gateway.key") >"$tmp/s_server.log" 2>&1 & pids+=($!)
+wait_listen "$sport"
+tls_floor() { curl -sf -o /dev/null -w '%{time_total}\n' --cacert "$work/certs/ca.crt" "$@"; }
+tls_floor "https://127.0.0.1:$sport/wado.body" >/dev/null
+wt=$(for _ in 1 2 3 4 5; do tls_floor "https://127.0.0.1:$sport/wado.body"; done | median)
+# And the same from memory through Kestrel's HTTPS with the gateway's TLS settings, in the proxy's 64 KiB writes: the web
+# server and TLS stack the gateway is built on, without its policy, audit or upstream (warmed up as the gateway was).
+free_port; kport=$FREE
+dotnet "$tmp/loadtest/Gateway.LoadTest.dll" tls-serve "$tmp/wado.body" "$kport" "$work/certs/gateway.crt" "$work/certs/gateway.key" >"$tmp/tls-serve.log" 2>&1 & pids+=($!)
+wait_listen "$kport"
+for _ in $(seq "${WARMUP:-40}"); do tls_floor "https://127.0.0.1:$kport/file" ${GW_CURL:-} >/dev/null; done
+wk=$(for _ in 1 2 3 4 5; do tls_floor "https://127.0.0.1:$kport/file" ${GW_CURL:-}; done | median)
+
 # QIDO-RS: 200 searches on one connection each way.
 qido() { # qido ROOT [curl options...]: per-request seconds, one line each
   local url="$1/studies?StudyInstanceUID=$study" args=() i; shift
@@ -134,6 +155,8 @@ read -r sg sgcode < <(stow "$gwroot" "${gw[@]}")
 mb=$(echo "$bytes / 1048576" | bc -l)
 printf '%-34s %12s %12s %10s\n' "" "direct" "gateway" "ratio"
 printf '%-34s %10.1f/s %10.1f/s %10.2f   (target >= 0.90)\n' "WADO-RS study, MiB/s (median of 5)" "$(echo "$mb / $wd" | bc -l)" "$(echo "$mb / $wg" | bc -l)" "$(echo "$wd / $wg" | bc -l)"
+printf '%-34s %12s %10.1f/s %10.2f   (OpenSSL alone: the most any relay that terminates TLS can reach here)\n' "  same bytes, openssl s_server" "" "$(echo "$mb / $wt" | bc -l)" "$(echo "$wd / $wt" | bc -l)"
+printf '%-34s %12s %10.1f/s %10.2f   (Kestrel HTTPS alone: the most the gateway stack can reach here)\n' "  same bytes, Kestrel from memory" "" "$(echo "$mb / $wk" | bc -l)" "$(echo "$wd / $wk" | bc -l)"
 printf '%-34s %10.2fms %10.2fms %+9.2fms (target < +2 ms)\n' "QIDO-RS p50 of 200" "$(echo "$qd * 1000" | bc -l)" "$(echo "$qg * 1000" | bc -l)" "$(echo "($qg - $qd) * 1000" | bc -l)"
 printf '%-34s %10.1f/s %10.1f/s %10.2f   (target >= 0.80; HTTP %s direct, %s gateway)\n' "STOW-RS $N images, images/s" "$(echo "$N / $sd" | bc -l)" "$(echo "$N / $sg" | bc -l)" "$(echo "$sd / $sg" | bc -l)" "$sdcode" "$sgcode"
 echo "== done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg); study $N images, $(echo "$mb" | xargs printf '%.1f') MiB"

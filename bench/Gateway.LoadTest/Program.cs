@@ -7,13 +7,19 @@ namespace Gateway.LoadTest;
 /// <summary>
 /// Load and hostile-peer driver for bench/load-test.sh (issue 9):
 /// <c>devices</c> simulates modalities storing and querying and reports C-STORE and C-FIND latency per window;
-/// <c>slowloris</c>, <c>flood</c> and <c>oversize</c> are the hostile peers.
+/// <c>slowloris</c>, <c>flood</c> and <c>oversize</c> are the hostile peers; <c>tls-serve</c> is the DICOMweb bench's
+/// web-server baseline.
 /// </summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["tls-serve", string file, string port, string certificate, string key])
+        {
+            return await TlsServe.RunAsync(file, int.Parse(port, CultureInfo.InvariantCulture), certificate, key);
+        }
+
         LoadOptions options;
         try
         {

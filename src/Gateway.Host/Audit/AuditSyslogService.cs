@@ -233,15 +233,15 @@ public sealed partial class AuditSyslogService : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Audit forwarding to {Target} starts at record {Cursor} ({Behind} records behind)")]
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Audit forwarding to {Target} starts at record {Cursor} ({Behind} records behind)")]
     private static partial void LogStarting(ILogger logger, string target, long cursor, long behind);
 
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Audit forwarding to {Target} failed at record {Cursor}; records stay in the local audit log and are sent when it is back: {Reason}")]
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Audit forwarding to {Target} failed at record {Cursor}; records stay in the local audit log and are sent when it is back: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string target, long cursor, string reason);
 
-    [LoggerMessage(EventId = 2503, Level = LogLevel.Debug, Message = "Audit forwarding to {Target} still failing, {Behind} records behind: {Reason}")]
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Debug, Message = "Audit forwarding to {Target} still failing, {Behind} records behind: {Reason}")]
     private static partial void LogStillUnreachable(ILogger logger, string target, long behind, string reason);
 
-    [LoggerMessage(EventId = 2504, Level = LogLevel.Information, Message = "Audit forwarding to {Target} resumed ({Behind} records behind)")]
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Information, Message = "Audit forwarding to {Target} resumed ({Behind} records behind)")]
     private static partial void LogResumed(ILogger logger, string target, long behind);
 }

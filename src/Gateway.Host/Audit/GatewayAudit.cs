@@ -184,6 +184,6 @@ public sealed partial class GatewayAudit(IAuditLog log, IOptions<GatewayOptions>
 
     private static string? Address(EndPoint? endPoint) => (endPoint as IPEndPoint)?.Address.ToString();
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "A security alert could not be written to the audit log")]
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "A security alert could not be written to the audit log")]
     private static partial void LogAlertLost(ILogger logger, Exception exception);
 }

@@ -75,7 +75,7 @@ public sealed partial class DicomWebProxy(
         }
     }
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "DICOMweb request refused because the audit log refused its record")]
+    [LoggerMessage(EventId = 2516, Level = LogLevel.Error, Message = "DICOMweb request refused because the audit log refused its record")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception);
 
     private Task RecordAsync(HttpContext context, string? path, DicomWebResource resource, DicomWebCaller caller, PolicyDecision decision)
@@ -95,7 +95,7 @@ public sealed partial class DicomWebProxy(
         return audit.RecordWebAsync(AuditEventId.DicomInstancesAccessed, AuditEventAction.Read, AuditEventOutcome.Success, caller, decision, [AuditRecords.Study(resource.Study!)], cancellationToken: context.RequestAborted).AsTask();
     }
 
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "DICOMweb request to the origin failed: {Error} ({Cause})")]
+    [LoggerMessage(EventId = 2517, Level = LogLevel.Warning, Message = "DICOMweb request to the origin failed: {Error} ({Cause})")]
     private static partial void LogForwardFailed(ILogger logger, ForwarderError error, string cause);
 
     /// <summary>

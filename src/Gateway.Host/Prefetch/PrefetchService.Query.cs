@@ -162,9 +162,9 @@ public sealed partial class PrefetchService
 
     private static string Day(DateTimeOffset at) => at.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 2506, Level = LogLevel.Warning, Message = "Prefetch: {Upstream} answered more than {Max} {What}; the rest was cancelled")]
+    [LoggerMessage(EventId = 2706, Level = LogLevel.Warning, Message = "Prefetch: {Upstream} answered more than {Max} {What}; the rest was cancelled")]
     private static partial void LogTruncated(ILogger logger, string upstream, string what, int max);
 
-    [LoggerMessage(EventId = 2507, Level = LogLevel.Warning, Message = "Prefetch: {Count} worklist item(s) from {Upstream} had no usable Patient ID or start date and were skipped")]
+    [LoggerMessage(EventId = 2707, Level = LogLevel.Warning, Message = "Prefetch: {Count} worklist item(s) from {Upstream} had no usable Patient ID or start date and were skipped")]
     private static partial void LogUnusableItems(ILogger logger, int count, string upstream);
 }

@@ -154,12 +154,12 @@ public sealed partial class PrefetchService
     private static DimseResponse Answer(DimseStatus status) =>
         new(new DimseCommand(new DicomDataset()) { CommandField = DimseCommandField.CStoreResponse, Status = status, HasDataSet = false }, null);
 
-    [LoggerMessage(EventId = 2508, Level = LogLevel.Information, Message = "Prefetched study {StudyInstanceUid} for {Device}: {Archived} archived, {Denied} denied by policy, {Failed} failed")]
+    [LoggerMessage(EventId = 2708, Level = LogLevel.Information, Message = "Prefetched study {StudyInstanceUid} for {Device}: {Archived} archived, {Denied} denied by policy, {Failed} failed")]
     private static partial void LogRetrieved(ILogger logger, string studyInstanceUid, string device, int archived, int denied, int failed);
 
-    [LoggerMessage(EventId = 2509, Level = LogLevel.Debug, Message = "Prefetch of study {StudyInstanceUid} went on after waiting {Seconds} s for live C-STOREs")]
+    [LoggerMessage(EventId = 2709, Level = LogLevel.Debug, Message = "Prefetch of study {StudyInstanceUid} went on after waiting {Seconds} s for live C-STOREs")]
     private static partial void LogYieldExpired(ILogger logger, string studyInstanceUid, double seconds);
 
-    [LoggerMessage(EventId = 2510, Level = LogLevel.Warning, Message = "Prefetch of study {StudyInstanceUid}: instance {SopInstanceUid} not archived: {Reason}")]
+    [LoggerMessage(EventId = 2710, Level = LogLevel.Warning, Message = "Prefetch of study {StudyInstanceUid}: instance {SopInstanceUid} not archived: {Reason}")]
     private static partial void LogInstanceFailed(ILogger logger, string studyInstanceUid, string sopInstanceUid, string reason);
 }

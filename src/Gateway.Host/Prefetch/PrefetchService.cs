@@ -226,22 +226,22 @@ public sealed partial class PrefetchService(
         }
     }
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Prefetch to {Device} from service {Service}: every {Interval}, procedures up to {LeadTime} ahead, {MostRecent} most recent prior(s)")]
+    [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "Prefetch to {Device} from service {Service}: every {Interval}, procedures up to {LeadTime} ahead, {MostRecent} most recent prior(s)")]
     private static partial void LogEnabled(ILogger logger, string device, string service, TimeSpan interval, TimeSpan leadTime, int mostRecent);
 
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "Prefetch look done: {Procedures} scheduled procedure(s), {Studies} prior(s) fetched ({Instances} instance(s)), {Skipped} already fetched, {Failed} to try again")]
+    [LoggerMessage(EventId = 2702, Level = LogLevel.Information, Message = "Prefetch look done: {Procedures} scheduled procedure(s), {Studies} prior(s) fetched ({Instances} instance(s)), {Skipped} already fetched, {Failed} to try again")]
     private static partial void LogCycle(ILogger logger, int procedures, int studies, int instances, int skipped, int failed);
 
-    [LoggerMessage(EventId = 2503, Level = LogLevel.Warning, Message = "Prefetch look failed; trying again at the next one")]
+    [LoggerMessage(EventId = 2703, Level = LogLevel.Warning, Message = "Prefetch look failed; trying again at the next one")]
     private static partial void LogCycleFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Prefetch to {Device}: the policy does not let it query and retrieve from {ServiceAE} to itself; nothing fetched")]
+    [LoggerMessage(EventId = 2704, Level = LogLevel.Warning, Message = "Prefetch to {Device}: the policy does not let it query and retrieve from {ServiceAE} to itself; nothing fetched")]
     private static partial void LogDenied(ILogger logger, string device, string serviceAE);
 
-    [LoggerMessage(EventId = 2511, Level = LogLevel.Warning, Message = "Prefetch for one scheduled patient failed (PACS {Upstream}); trying again at the next look")]
+    [LoggerMessage(EventId = 2711, Level = LogLevel.Warning, Message = "Prefetch for one scheduled patient failed (PACS {Upstream}); trying again at the next look")]
     private static partial void LogPatientFailed(ILogger logger, Exception exception, string upstream);
 
-    [LoggerMessage(EventId = 2505, Level = LogLevel.Warning, Message = "Prefetch skipped: {Reason}")]
+    [LoggerMessage(EventId = 2705, Level = LogLevel.Warning, Message = "Prefetch skipped: {Reason}")]
     private static partial void LogNotConfigured(ILogger logger, string reason);
 
     /// <summary>The device the priors go to, where it is, and the service it would ask.</summary>
