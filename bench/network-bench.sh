@@ -55,9 +55,9 @@
 #                            below it, for at most MAX_WAIT=900 s (the figures are only as good as the machine is idle)
 #   KEEP=1                   keep the temporary directory
 #   GATEWAYCTL=<command>     the CLI to time instead of the private copy (e.g. GATEWAYCTL=./gatewayctl)
-#   R2R=1                    what-if: time a ReadyToRun publish of src/Gateway.Cli instead (dotnet publish -r linux-<arch>
-#                            -p:PublishReadyToRun=true into the temporary directory; needs NuGet's crossgen2 package
-#                            once): shows what precompiling saves in start-up, JIT and memory
+#   R2R=1                    time a fresh ReadyToRun publish of src/Gateway.Cli in the temporary directory (dotnet publish
+#                            -r linux-<arch> -p:PublishReadyToRun=true). ./gatewayctl's own build has been ReadyToRun on
+#                            x64 and arm64 since 2026-11-29; build it with GATEWAY_READY_TO_RUN=0 to time the JIT-only build
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

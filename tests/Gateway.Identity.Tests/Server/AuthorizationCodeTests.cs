@@ -51,6 +51,21 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_DataProtectionKeysThatProtectItsCookies_AreOwnerOnlyFiles()
+    {
+        // ASP.NET Core stores these keys unencrypted (it warns "No XML encryptor configured"): file permissions are their
+        // protection, as for every other key file of the gateway.
+        using HttpClient browser = _host.CreateClient();
+        await new PkceFlow(browser, "web-viewer", Callback).LoginAndGetCodeAsync("alice.meyer", Password);
+
+        string directory = Path.Combine(_host.DataDirectory, "identity", "data-protection");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        string[] keys = Directory.GetFiles(directory);
+        Assert.NotEmpty(keys);
+        Assert.All(keys, key => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key)));
+    }
+
+    [Fact]
     public async Task Pkce_WrongVerifier_IsRefusedAndAudited()
     {
         using HttpClient browser = _host.CreateClient();
