@@ -17,6 +17,7 @@ set -euo pipefail
 
 N="${1:-${N:-2000}}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/lib.sh"   # wrapper_build
 tmp="$(mktemp -d "${WORKDIR:-/tmp}/backup-bench.XXXXXX")"
 pids=()
 cleanup() {
@@ -48,9 +49,8 @@ timed() { # timed NAME COMMAND... : runs with a cold cache, records seconds in t
 }
 
 echo "== backup-bench $(date -u +%FT%TZ): N=$N, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(restic version | head -1), git $(git -C "$root" rev-parse --short HEAD)"
-dotnet build "$root/src/Gateway.Host/Gateway.Host.csproj" -c Release -o "$tmp/gateway" --artifacts-path "$tmp/artifacts" -nologo -v q >"$tmp/build.log" 2>&1 \
-  && dotnet build "$root/src/Gateway.Cli/Gateway.Cli.csproj" -c Release -o "$tmp/ctl" --artifacts-path "$tmp/artifacts" -nologo -v q >>"$tmp/build.log" 2>&1 \
-  || { cat "$tmp/build.log" >&2; exit 1; }
+wrapper_build gateway "$tmp/gateway"
+wrapper_build gatewayctl "$tmp/ctl"
 ctl() { dotnet "$tmp/ctl/gatewayctl.dll" "$@"; }
 bash "$root/bench/gen-ct.sh" "$N" "$tmp/ct" >/dev/null
 

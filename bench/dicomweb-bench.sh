@@ -23,10 +23,8 @@ bench_init dicomweb-bench 32112
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "== dicomweb-bench $(date -u +%FT%TZ): N=$N, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), git $(git -C "$root" rev-parse --short HEAD)"
-dotnet build "$root/src/Gateway.Host/Gateway.Host.csproj" -c Release -o "$tmp/gateway" --artifacts-path "$tmp/artifacts" -nologo -v q >"$tmp/build.log" 2>&1 \
-  || { cat "$tmp/build.log" >&2; exit 1; }
-dotnet build "$root/src/Gateway.Cli/Gateway.Cli.csproj" -c Release -o "$tmp/cli" --artifacts-path "$tmp/artifacts-cli" -nologo -v q >"$tmp/build-cli.log" 2>&1 \
-  || { cat "$tmp/build-cli.log" >&2; exit 1; }
+wrapper_build gateway "$tmp/gateway"
+wrapper_build gatewayctl "$tmp/cli"
 dotnet build "$root/bench/Gateway.LoadTest/Gateway.LoadTest.csproj" -c Release -o "$tmp/loadtest" --artifacts-path "$tmp/artifacts-lt" -nologo -v q >"$tmp/build-lt.log" 2>&1 \
   || { cat "$tmp/build-lt.log" >&2; exit 1; }
 PER_SERIES="$N" bash "$root/bench/gen-ct.sh" "$N" "$tmp/study" >/dev/null

@@ -23,9 +23,8 @@ now() { date +%s.%N; }
 count() { find "$1" -type f -name '*.dcm' -o -type f -name 'CT.*' 2>/dev/null | wc -l; }
 
 echo "== gateway-bench $(date -u +%FT%TZ): N=$N, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), git $(git -C "$root" rev-parse --short HEAD)"
-# A private build of the gateway, made before anything is timed.
-dotnet build "$root/src/Gateway.Host/Gateway.Host.csproj" -c Release -o "$tmp/gateway" --artifacts-path "$tmp/artifacts" -nologo -v q >"$tmp/build.log" 2>&1 \
-  || { cat "$tmp/build.log" >&2; exit 1; }
+# The gateway as ./gateway builds it, copied before anything is timed.
+wrapper_build gateway "$tmp/gateway"
 bash "$root/bench/gen-ct.sh" "$N" "$tmp/ct" >/dev/null
 for i in 0 1 2 3; do mkdir -p "$tmp/split/$i"; done
 i=0

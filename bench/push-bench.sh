@@ -29,8 +29,7 @@ wait_count() { # DIR COUNT: waits (at most 300 s) until DIR holds COUNT files
 }
 
 echo "== push-bench $(date -u +%FT%TZ): N=$N M=$M, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), git $(git -C "$root" rev-parse --short HEAD)"
-dotnet build "$root/src/Gateway.Host/Gateway.Host.csproj" -c Release -o "$tmp/gateway" --artifacts-path "$tmp/artifacts" -nologo -v q >"$tmp/build.log" 2>&1 \
-  || { cat "$tmp/build.log" >&2; exit 1; }
+wrapper_build gateway "$tmp/gateway"
 bash "$root/bench/gen-ct.sh" "$N" "$tmp/ct" >/dev/null
 PATIENT_PREFIX=PRIOR PER_SERIES="$M" bash "$root/bench/gen-ct.sh" "$M" "$tmp/prior" >/dev/null
 
