@@ -69,6 +69,14 @@ public static class GatewayApplication
         string dataDirectory = Path.GetFullPath(gateway.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 
+        // The operational log holds no PHI, but it does name AE titles, addresses and user ids: not for every local user.
+        // Owner and group (a log shipper's) only; a directory an operator already made is left as it is.
+        string logDirectory = Path.Combine(dataDirectory, "logs");
+        if (!OperatingSystem.IsWindows() && !Directory.Exists(logDirectory))
+        {
+            Directory.CreateDirectory(logDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        }
+
         // Each host keeps its own logger (not the static Log.Logger): with several gateways in one process (the tests), a
         // stopping one would otherwise silence the others, and their events would land in each other's files.
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) => logger
@@ -77,7 +85,7 @@ public static class GatewayApplication
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .WriteTo.File(
                 new CompactJsonFormatter(),
-                Path.Combine(dataDirectory, "logs", "gateway-.json"),
+                Path.Combine(logDirectory, "gateway-.json"),
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 30));
 

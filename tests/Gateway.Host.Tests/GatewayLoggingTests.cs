@@ -30,4 +30,18 @@ public sealed class GatewayLoggingTests : IDisposable
         Assert.Contains("STRANGER1", firstLogs, StringComparison.Ordinal);
         Assert.DoesNotContain("STRANGER1", await GatewayLogs.ReadAsync(second), StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task LogDirectory_IsNotReadableByOtherLocalUsers()
+    {
+        string root = _temp.Sub("modes");
+        await using GatewayProcess gateway = await GatewayProcess.StartAsync(root);
+        await GatewayLogs.WaitForAsync(root, "Now listening", TimeSpan.FromSeconds(15));
+
+        UnixFileMode mode = File.GetUnixFileMode(Path.Combine(root, "data", "logs"));
+        Assert.Equal(UnixFileMode.None, mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode & (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(root, "data", "logs")));
+    }
 }
