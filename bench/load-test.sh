@@ -27,9 +27,8 @@ source "$root/bench/lib.sh"
 bench_init load-test 32112
 
 echo "== load-test $SCENARIO $(date -u +%FT%TZ): $DEVICES devices x $RATE images/s for $SECONDS_RUN s, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), git $(git -C "$root" rev-parse --short HEAD)"
-for p in Gateway.Host:gateway Gateway.Cli:ctl; do
-  dotnet build "$root/src/${p%%:*}/${p%%:*}.csproj" -c Release -o "$tmp/${p##*:}" --artifacts-path "$tmp/artifacts-${p##*:}" -nologo -v q >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
-done
+wrapper_build gateway "$tmp/gateway"
+wrapper_build gatewayctl "$tmp/ctl"
 dotnet build "$root/bench/Gateway.LoadTest/Gateway.LoadTest.csproj" -c Release -o "$tmp/driver" --artifacts-path "$tmp/artifacts-driver" -nologo -v q >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
 ROWS=$SIZE COLS=$SIZE bash "$root/bench/gen-ct.sh" 1 "$tmp/template" >/dev/null
 template=$(ls "$tmp"/template/*.dcm | head -1)
