@@ -8,11 +8,11 @@
 #             Target: gateway p50 - direct p50 < 2 ms.
 #   STOW-RS   N fresh images in one request: into the gateway (policy per instance, encrypted archive, audit record
 #             per instance, all durable before the answer) vs into Orthanc directly. Target: >= 0.8 of direct.
+#   ceilings  the same WADO-RS bytes over TLS with no upstream, from openssl s_server (OpenSSL alone) and from Kestrel
+#             with the gateway's TLS settings (Gateway.LoadTest tls-serve: the gateway's web stack alone).
 #
 # Knobs: N=100, WARMUP=40 (gateway retrievals before the measured ones), WORKDIR=/tmp, KEEP=1 keeps the temporary directory, PORT=32112 (first port tried), GW_CURL="--http1.1"
 # (extra curl options towards the gateway: curl negotiates HTTP/2 over TLS by default).
-#             Also the same bytes over TLS with no upstream, from openssl s_server (OpenSSL alone) and from Kestrel with the
-#             gateway's TLS settings (the gateway's web stack alone): the ceilings for a relay on this machine.
 # Needs dcmtk, orthanc, orthanc-dicomweb, curl, openssl, python3. Every process it starts is stopped by PID.
 set -euo pipefail
 

@@ -55,9 +55,8 @@
 #                            below it, for at most MAX_WAIT=900 s (the figures are only as good as the machine is idle)
 #   KEEP=1                   keep the temporary directory
 #   GATEWAYCTL=<command>     the CLI to time instead of the private copy (e.g. GATEWAYCTL=./gatewayctl)
-#   R2R=1                    time a fresh ReadyToRun publish of src/Gateway.Cli in the temporary directory (dotnet publish
-#                            -r linux-<arch> -p:PublishReadyToRun=true). ./gatewayctl's own build has been ReadyToRun on
-#                            x64 and arm64 since 2026-11-29; build it with GATEWAY_READY_TO_RUN=0 to time the JIT-only build
+# The private copy is ./gatewayctl's own build: ReadyToRun on x64 and arm64 since 2026-11-29 (the R2R=1 what-if of
+# earlier runs is now the default); build it with GATEWAY_READY_TO_RUN=0 first to time the JIT-only build.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -169,15 +168,7 @@ child_of() {
 echo "== network-bench $(date -u '+%Y-%m-%dT%H:%M:%SZ'): $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), load average $(load)"
 t0=$(now)
 "$root/gatewayctl" --help >/dev/null   # builds .build/gatewayctl when src/ changed: never inside a timed leg
-R2R=${R2R:-0}
-if [[ "$R2R" == 1 ]]; then
-  case $(uname -m) in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) echo "network-bench: R2R=1: unknown architecture" >&2; exit 1 ;; esac
-  echo "   R2R=1: publishing src/Gateway.Cli ReadyToRun ($rid) into the temporary directory ..."
-  dotnet publish "$root/src/Gateway.Cli/Gateway.Cli.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
-    -o "$tmp/cli" --artifacts-path "$tmp/r2r-artifacts" -nologo -v q >"$tmp/r2r-publish.log" 2>&1 || { cat "$tmp/r2r-publish.log" >&2; exit 1; }
-  rm -rf "$tmp/r2r-artifacts"
-  cli=(dotnet "$tmp/cli/gatewayctl.dll")
-elif [[ -z "${GATEWAYCTL:-}" ]]; then
+if [[ -z "${GATEWAYCTL:-}" ]]; then
   # Copy under the wrapper's own lock, so a concurrent rebuild cannot hand us a half-written build.
   flock "$root/.build/gatewayctl.lock" cp -r "$root/.build/gatewayctl" "$tmp/cli"
   cli=(dotnet "$tmp/cli/gatewayctl.dll")
@@ -186,8 +177,8 @@ else
 fi
 echo "   gatewayctl ready in $(secs "$t0" "$(now)") s (build excluded from every timing); CLI: ${cli[*]}"
 echo "   DCMTK $(storescu --version | awk 'NR == 1 { print $3 }'), $(openssl version | cut -d' ' -f1-2), .NET SDK $(dotnet --version), built from git $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$root" status --porcelain -- src 2>/dev/null)" ]] && echo ' + uncommitted changes in src/')"
-if [[ -z "${GATEWAYCTL:-}" || "$R2R" == 1 ]]; then
-  echo "   build under test$( [[ "$R2R" == 1 ]] && echo ' (ReadyToRun)'): $(cd "$tmp/cli" && sha256sum gatewayctl.dll Gateway.Dicom.dll Gateway.Dicom.Network.dll | awk '{ printf "%s %s  ", $2, substr($1, 1, 12) }')"
+if [[ -z "${GATEWAYCTL:-}" ]]; then
+  echo "   build under test: $(cd "$tmp/cli" && sha256sum gatewayctl.dll Gateway.Dicom.dll Gateway.Dicom.Network.dll | awk '{ printf "%s %s  ", $2, substr($1, 1, 12) }')"
 fi
 
 # ---- inputs --------------------------------------------------------------------------------------------------------
