@@ -3,7 +3,9 @@
 #
 # Legs (N synthetic 512x512 16-bit CT images from bench/gen-ct.sh; fresh receiver and gateway for each):
 #   direct      storescu -> storescp                                        (the baseline)
-#   durable     storescu -> storescp fsyncing each file before its response  (the baseline that also keeps its word)
+#   durable     storescu -> storescp fsyncing each file before its response  (the baseline that also keeps its word:
+#               bench/fsync-on-close.c preloaded, fsync of the file and its directory in-process; without a C
+#               compiler, storescp's own --exec-on-reception "sync" --exec-sync, which adds a fork/exec per file)
 #   gateway     storescu -> gateway VLAN leg (plain) -> encrypted archive -> forwarder over TLS -> storescp +tls
 # each with 1 and with 4 concurrent storescu (the files split in 4). For the gateway leg it reports the ingest time
 # (until the last storescu got its last Success: every instance then durable in the archive and audited) and the
@@ -27,6 +29,10 @@ echo "== gateway-bench $(date -u +%FT%TZ): N=$N, $(nproc) cores, load $(cut -d' 
 wrapper_build gateway "$tmp/gateway"
 bash "$root/bench/gen-ct.sh" "$N" "$tmp/ct" >/dev/null
 for i in 0 1 2 3; do mkdir -p "$tmp/split/$i"; done
+# The durable baseline's storescp: fsync of each file and its directory when storescp closes it (LD_PRELOAD).
+shim="$tmp/fsync-on-close.so"
+cc -O2 -shared -fPIC -o "$shim" "$root/bench/fsync-on-close.c" -ldl 2>/dev/null \
+  || { shim=""; echo "no C compiler: the durable baseline is storescp --exec-on-reception 'sync FILE' (a fork/exec per file, slower)"; }
 i=0
 for f in "$tmp"/ct/*.dcm; do ln -s "$f" "$tmp/split/$((i % 4))/"; i=$((i + 1)); done
 
@@ -56,10 +62,14 @@ for senders in 1 4; do
   result[direct-$senders]=$d
   printf '%-40s %10.3f %10.1f %14.3f %12s\n' "direct storescu x$senders -> storescp" "$d" "$(echo "$N / $d" | bc -l)" "$d" "$(count "$rx")/$N"
 
-  # direct, durable: storescp makes each file durable before its response (fdatasync through sync(1), run
-  # synchronously by --exec-on-reception --exec-sync), as the gateway does for every instance it acknowledges.
+  # direct, durable: storescp makes each file durable before its response, as the gateway does for every instance
+  # it acknowledges.
   free_port; port=$FREE; rx="$tmp/rx-durable-$senders"; mkdir -p "$rx"
-  storescp -aet PACS -od "$rx" -xcr "sync --data #p/#f" -xs "$port" >/dev/null 2>&1 & pids+=($!); scp=$!
+  if [[ -n "$shim" ]]; then
+    LD_PRELOAD="$shim" FSYNC_ON_CLOSE_DIR="$rx" storescp -aet PACS -od "$rx" "$port" >/dev/null 2>&1 & pids+=($!); scp=$!
+  else
+    storescp -aet PACS -od "$rx" -xcr "sync #p/#f" -xs "$port" >/dev/null 2>&1 & pids+=($!); scp=$!
+  fi
   wait_listen "$port"
   t0=$(now); send "$port" PACS "$senders"; t1=$(now)
   kill "$scp" || true; wait "$scp" 2>/dev/null || true

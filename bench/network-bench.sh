@@ -13,6 +13,11 @@
 #       3  gatewayctl store  -> storescp                    (our sender; .NET start-up is INCLUDED)
 #       2w as 2, but the scp process first receives one other image on an association of its own (not timed):
 #          a warm receiver, as a long-running gateway is (leg 2 includes the JIT of the receive path)
+#       1s as 1, but storescp makes each file durable before its response, as our scp does: fsync of the file and
+#          of the receive directory when storescp closes the file (bench/fsync-on-close.c, LD_PRELOAD, built with cc;
+#          the leg is skipped without a C compiler). The like-for-like baseline for our scp on disk: ack means
+#          durable. (storescp's own -xcr "sync #p/#f" -xs forks a process per file, which costs more here than
+#          the fsync and would flatter us.) Disk set only: on tmpfs it is leg 1.
 #    plain TCP, then the same three with TLS (storescp +tls KEY CRT -pw +cf CA, storescu +tls ..., our side
 #    --tls-cert/--tls-key/--tls-ca). TCP_NODELAY=1 is exported for every DCMTK process (without it Debian's
 #    DCMTK stalls ~40 ms per message: Nagle + delayed ACK).
@@ -24,7 +29,9 @@
 #      The main figure keeps the start-up in.
 #    - Durability differs: our scp fsyncs every instance before it answers Success (an ack means the file is on
 #      disk); storescp does not fsync at all. The "durable s" column adds, for storescp receivers, the time of
-#      `sync FILE...` (one fsync per received file) run right after the sender finished.
+#      `sync FILE...` (one fsync per received file) run right after the sender finished: a batch of syncs after
+#      the fact, cheaper than one before each response. Leg 1s is the like-for-like baseline: each file made
+#      durable before its response, as our scp does (ratios "vs leg 1s").
 #    - With RX_TMPFS=1 (default) the six legs run a second time with both receivers writing to /dev/shm
 #      (tmpfs: fsync costs nothing there), which isolates the network/DIMSE layer from the disk.
 #    - Each leg runs REPEAT times (rounds interleave the legs); the table shows the median, the raw lines every run.
@@ -63,7 +70,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 here="$root/bench"
 N=${1:-${N:-500}}
 REPEAT=${REPEAT:-3}
-LEG_LIST=${LEG_LIST:-1 2 2w 3}
+LEG_LIST=${LEG_LIST:-1 1s 2 2w 3}
 LEGS=${LEGS:-1}
 BIG=${BIG:-1}
 PROFILE=${PROFILE:-1}
@@ -212,6 +219,11 @@ start_ourscp() {
   rx_pid=$!; PIDS+=("$rx_pid")
   wait_listen "$rx_pid" "$rx_port" || { echo "network-bench: gatewayctl dicom scp did not start:" >&2; cat "$dir.log" >&2; exit 1; }
 }
+# The LD_PRELOAD shim for leg 1s: storescp fsyncs each file and the directory before its response.
+shim="$tmp/fsync-on-close.so"
+if ! cc -O2 -shared -fPIC -o "$shim" "$here/fsync-on-close.c" -ldl 2>"$tmp/shim.log"; then
+  echo "   no C compiler (or the shim did not build): leg 1s is skipped"; LEG_LIST=${LEG_LIST//1s/}
+fi
 count_rx() { find "$1" -maxdepth 1 -type f ! -name '.*' | wc -l; }
 
 # One image with UIDs of its own, for warming up a receiver.
@@ -235,12 +247,13 @@ run_leg() {
   if [[ "$tls" == 1 ]]; then scu_tls=("${dcmtk_tls_scu[@]}"); our_tls=("${our_tls_scu[@]}"); fi
   case $leg in
     1|3) start_storescp "$rx" "$tls" ;;
+    1s) LD_PRELOAD="$shim" FSYNC_ON_CLOSE_DIR="$rx" start_storescp "$rx" "$tls" ;;
     2|2w) start_ourscp "$rx" "$tls" ;;
   esac
   if [[ "$leg" == 2w ]]; then warm_up "$rx" "$rx_port" "${scu_tls[@]}"; fi
   local l0; l0=$(load)
   case $leg in
-    1) c0=$(cpu_of "$rx_pid"); t0=$(now); cpu_time "$rx.cpu" storescu -aet BENCHSCU -aec STORESCP -R +sd "${scu_tls[@]}" 127.0.0.1 "$rx_port" "$IN" >"$rx.scu.log" 2>&1 || sender_rc=$?; t1=$(now); c1=$(cpu_of "$rx_pid") ;;
+    1|1s) c0=$(cpu_of "$rx_pid"); t0=$(now); cpu_time "$rx.cpu" storescu -aet BENCHSCU -aec STORESCP -R +sd "${scu_tls[@]}" 127.0.0.1 "$rx_port" "$IN" >"$rx.scu.log" 2>&1 || sender_rc=$?; t1=$(now); c1=$(cpu_of "$rx_pid") ;;
     2|2w) c0=$(cpu_of "$rx_pid"); t0=$(now); cpu_time "$rx.cpu" storescu -aet BENCHSCU -aec GWSCP -R +sd "${scu_tls[@]}" 127.0.0.1 "$rx_port" "$IN" >"$rx.scu.log" 2>&1 || sender_rc=$?; t1=$(now); c1=$(cpu_of "$rx_pid") ;;
     3)
       # Empty associations first (same process start-up, JIT, connect, TLS, associate, release): the median of
@@ -254,7 +267,7 @@ run_leg() {
       c0=$(cpu_of "$rx_pid"); t0=$(now); cpu_time "$rx.cpu" "${cli[@]}" dicom store "$IN" --port "$rx_port" --calling-aet BENCHSCU --called-aet STORESCP "${our_tls[@]}" >"$rx.scu.log" 2>&1 || sender_rc=$?; t1=$(now); c1=$(cpu_of "$rx_pid")
       ;;
   esac
-  if [[ "$leg" != 2* && "$set" == disk ]]; then
+  if [[ "$leg" != 2* && "$leg" != 1s && "$set" == disk ]]; then
     # storescp never fsyncs: make its files durable now (one fsync per file), to compare with our scp, which does.
     t2=$(now); find "$rx" -maxdepth 1 -type f -exec sync {} + ; t3=$(now)
     durable=$(awk -v s="$(secs "$t0" "$t1")" -v y="$(secs "$t2" "$t3")" 'BEGIN { printf "%.3f", s + y }')
@@ -285,6 +298,7 @@ run_leg() {
 leg_name() {
   case $1 in
     1) echo "storescu -> storescp" ;;
+    1s) echo "storescu -> storescp, sync per file" ;;
     2) echo "storescu -> gatewayctl scp" ;;
     2w) echo "storescu -> gatewayctl scp (warm)" ;;
     3) echo "gatewayctl store -> storescp" ;;
@@ -299,6 +313,7 @@ print_table() { # SET
   for tls in 0 1; do
     for leg in $LEG_LIST; do
       key="$set:$leg:$tls"
+      [[ -n "${T[$key]:-}" ]] || continue
       # shellcheck disable=SC2086
       s=$(median ${T[$key]})
       d="-"; x="-"
@@ -318,10 +333,12 @@ print_table() { # SET
     name=$( [[ "$tls" == 1 ]] && echo TLS || echo plain)
     # shellcheck disable=SC2086
     base=$(median ${T[$set:1:$tls]})
-    for label in "2:leg 2  (our scp)" "2w:leg 2w (our scp, warm)" "3:leg 3  (our store)" "3x:leg 3  (our store, start-up excluded)" "2d:leg 2  vs leg 1, both durable (storescp + fsync of its files)" "2wd:leg 2w vs leg 1, both durable"; do
+    for label in "2:leg 2  (our scp)" "2w:leg 2w (our scp, warm)" "3:leg 3  (our store)" "3x:leg 3  (our store, start-up excluded)" "2d:leg 2  vs leg 1, both durable (storescp + fsync of its files)" "2wd:leg 2w vs leg 1, both durable" "2s:leg 2  vs leg 1s, both ack durable files" "2ws:leg 2w vs leg 1s, both ack durable files"; do
       leg=${label%%:*}; label=${label#*:}
       case $leg in
         3x) [[ -n "${TX[$set:3:$tls]:-}" ]] || continue; ours=$(median ${TX[$set:3:$tls]}) ;;
+        2s|2ws) [[ -n "${T[$set:1s:$tls]:-}" && -n "${T[$set:${leg%s}:$tls]:-}" ]] || continue
+            base=$(median ${T[$set:1s:$tls]}); ours=$(median ${T[$set:${leg%s}:$tls]}) ;;
         2d|2wd) local l2=${leg%d}
             [[ -n "${TD[$set:1:$tls]:-}" && -n "${TD[$set:$l2:$tls]:-}" ]] || continue
             base=$(median ${TD[$set:1:$tls]}); ours=$(median ${TD[$set:$l2:$tls]}) ;;
@@ -366,7 +383,10 @@ if [[ "$LEGS" == 1 ]]; then
     wait_quiet
     for set in "${sets[@]}"; do
       for tls in 0 1; do
-        for leg in $LEG_LIST; do run_leg "$set" "$leg" "$tls" "$round"; done
+        for leg in $LEG_LIST; do
+          [[ "$leg" == 1s && "$set" == tmpfs ]] && continue   # fsync is free on tmpfs: the same as leg 1
+          run_leg "$set" "$leg" "$tls" "$round"
+        done
       done
     done
   done
