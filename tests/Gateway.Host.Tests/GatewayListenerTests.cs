@@ -99,4 +99,23 @@ public sealed class GatewayListenerTests : IDisposable
         Assert.True(server.MatchesHostname("127.0.0.1"));
         Assert.False(Pki.DevelopmentPki.EnsureCreated(certs));
     }
+
+    [Fact]
+    public async Task DevelopmentPki_FilesEndWithANewline_SoACertificateAndItsKeyConcatenateIntoOnePemOpenSslReads()
+    {
+        // Orthanc's SslCertificate (and many proxies) want the certificate and its key in one file: `cat crt key`.
+        string certs = GatewayProcess.CreatePki(_temp.Sub("gateway"));
+        foreach (string file in Directory.GetFiles(certs))
+        {
+            Assert.EndsWith("-----\n", File.ReadAllText(file), StringComparison.Ordinal);
+        }
+
+        string combined = Path.Combine(_temp.Path, "server.pem");
+        await File.WriteAllTextAsync(combined, File.ReadAllText(Path.Combine(certs, "gateway.crt")) + File.ReadAllText(Path.Combine(certs, "gateway.key")));
+        ToolResult certificate = await ExternalTool.RunAsync("openssl", "x509", "-in", combined, "-noout", "-subject");
+        ToolResult key = await ExternalTool.RunAsync("openssl", "pkey", "-in", combined, "-noout");
+
+        Assert.True(certificate.ExitCode == 0, certificate.StandardError);
+        Assert.True(key.ExitCode == 0, key.StandardError);
+    }
 }

@@ -109,7 +109,10 @@ public static class DevelopmentPki
         using (var file = new FileStream(temp, options))
         using (var writer = new StreamWriter(file))
         {
+            // A PEM file ends with a newline, as openssl writes them: files that are concatenated (a certificate and its
+            // key into one PEM for Orthanc's SslCertificate or a proxy, a chain) stay valid PEM.
             writer.Write(pem);
+            writer.Write('\n');
             writer.Flush();
             file.Flush(flushToDisk: true);
         }
