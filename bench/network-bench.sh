@@ -332,17 +332,17 @@ print_table() { # SET
     local name base ours ratio label
     name=$( [[ "$tls" == 1 ]] && echo TLS || echo plain)
     # shellcheck disable=SC2086
-    base=$(median ${T[$set:1:$tls]})
+    base=""; [[ -n "${T[$set:1:$tls]:-}" ]] && base=$(median ${T[$set:1:$tls]})
     for label in "2:leg 2  (our scp)" "2w:leg 2w (our scp, warm)" "3:leg 3  (our store)" "3x:leg 3  (our store, start-up excluded)" "2d:leg 2  vs leg 1, both durable (storescp + fsync of its files)" "2wd:leg 2w vs leg 1, both durable" "2s:leg 2  vs leg 1s, both ack durable files" "2ws:leg 2w vs leg 1s, both ack durable files"; do
       leg=${label%%:*}; label=${label#*:}
       case $leg in
-        3x) [[ -n "${TX[$set:3:$tls]:-}" ]] || continue; ours=$(median ${TX[$set:3:$tls]}) ;;
+        3x) [[ -n "$base" && -n "${TX[$set:3:$tls]:-}" ]] || continue; ours=$(median ${TX[$set:3:$tls]}) ;;
         2s|2ws) [[ -n "${T[$set:1s:$tls]:-}" && -n "${T[$set:${leg%s}:$tls]:-}" ]] || continue
             base=$(median ${T[$set:1s:$tls]}); ours=$(median ${T[$set:${leg%s}:$tls]}) ;;
         2d|2wd) local l2=${leg%d}
             [[ -n "${TD[$set:1:$tls]:-}" && -n "${TD[$set:$l2:$tls]:-}" ]] || continue
             base=$(median ${TD[$set:1:$tls]}); ours=$(median ${TD[$set:$l2:$tls]}) ;;
-        *) [[ -n "${T[$set:$leg:$tls]:-}" ]] || continue; ours=$(median ${T[$set:$leg:$tls]}) ;;
+        *) [[ -n "$base" && -n "${T[$set:$leg:$tls]:-}" ]] || continue; ours=$(median ${T[$set:$leg:$tls]}) ;;
       esac
       if awk -v o="$ours" 'BEGIN { exit !(o <= 0) }'; then
         printf '  %-5s %-62s %5s  %s\n' "$name" "$label" "n/a" "(the empty echo took longer than the whole store: noise)"
