@@ -108,6 +108,13 @@ public sealed class AdminBrowser : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// How long a browser action or navigation may take (Playwright's default is 30 s). A sign-in runs an OIDC redirect
+    /// chain, an Argon2id hash and the first JIT of those paths; on a 2-core CI machine running other test assemblies it
+    /// has taken longer than 30 s.
+    /// </summary>
+    public const float ActionTimeoutMs = 90_000;
+
     /// <summary>A fresh browser context (1280 x 800, the gateway's development certificate accepted) signed in as <paramref name="user"/>.</summary>
     public async Task<IPage> SignInAsync(string user, List<string>? consoleErrors = null)
     {
@@ -117,6 +124,7 @@ public sealed class AdminBrowser : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             AcceptDownloads = true,
         });
+        context.SetDefaultTimeout(ActionTimeoutMs);
         IPage page = await context.NewPageAsync();
         if (consoleErrors is not null)
         {
