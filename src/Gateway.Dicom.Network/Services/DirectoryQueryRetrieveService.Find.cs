@@ -32,7 +32,7 @@ public sealed partial class DirectoryQueryRetrieveService
     /// <param name="identifier">The query keys.</param>
     /// <exception cref="DimseStatusException">
     /// The model is not supported (0122), the identifier is not valid for it (A900: level missing or not in the model,
-    /// a unique key of a level above missing), or it matches more than <see cref="DirectoryQueryRetrieveOptions.MaxMatches"/> (A700).
+    /// a unique key of a level above absent; present and empty, it matches every entity of that level), or it matches more than <see cref="DirectoryQueryRetrieveOptions.MaxMatches"/> (A700).
     /// </exception>
     public IReadOnlyList<DicomDataset> Query(string informationModel, DicomDataset identifier)
     {
@@ -64,8 +64,11 @@ public sealed partial class DirectoryQueryRetrieveService
 
         for (QueryRetrieveLevel above = top; above < level; above++)
         {
+            // A C-FIND whose unique key of a level above is present but empty (universal) searches every entity of that
+            // level, as dcmqrscp and Orthanc answer it (a SERIES query across studies). One without the key is refused,
+            // as dcmqrscp refuses it, and so is a retrieve without a value for it.
             DicomTag unique = QueryRetrieveAttributes.UniqueKey(above);
-            if (DicomQueryMatcher.IsUniversal(identifier.GetStrings(unique)))
+            if (!identifier.Contains(unique) || (retrieve && DicomQueryMatcher.IsUniversal(identifier.GetStrings(unique))))
             {
                 throw new DimseStatusException(DimseStatus.DataSetDoesNotMatchSopClass, $"{QueryRetrieveAttributes.LevelName(level)} level needs the {QueryRetrieveAttributes.LevelName(above)} unique key {unique}");
             }

@@ -84,6 +84,17 @@ public sealed class DirectoryQueryRetrieveServiceDcmtkTests : IClassFixture<Dcmt
     }
 
     [Fact]
+    public async Task Findscu_SeriesAcrossStudies_WithAnEmptyStudyKey_IsAnsweredAsDcmqrscpAnswersIt()
+    {
+        await using QueryRetrieveHost host = await StartWithCorpusAsync();
+
+        FindscuOutput series = await FindAsync(host, "-S", "QueryRetrieveLevel=SERIES", "StudyInstanceUID", "SeriesInstanceUID", "Modality=CT");
+
+        Assert.Contains("Success", series.FinalStatus, StringComparison.Ordinal);
+        Assert.Equal([TestStudies.Series1Ct, TestStudies.Series2Ct], series.Values("0020,000E").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Findscu_StudyLevelWithoutPatientIdInPatientRoot_IsRefusedWithA900()
     {
         await using QueryRetrieveHost host = await StartWithCorpusAsync();

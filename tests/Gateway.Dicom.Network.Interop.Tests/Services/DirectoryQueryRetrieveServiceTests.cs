@@ -174,6 +174,33 @@ public sealed class DirectoryQueryRetrieveServiceTests : IDisposable
         Assert.Contains("(0010,0020)", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Query_StudyRootSeriesLevelWithAnEmptyStudyKey_SearchesEveryStudy_AsDcmqrscpAnswersIt()
+    {
+        // findscu -S -k QueryRetrieveLevel=SERIES -k StudyInstanceUID -k Modality=CT: dcmqrscp and Orthanc answer it.
+        DirectoryQueryRetrieveService service = await ServiceAsync();
+
+        IReadOnlyList<DicomDataset> matches = service.Query(StudyRoot, Identifier(
+            "SERIES",
+            (DicomTags.StudyInstanceUID, DicomVR.UI, ""),
+            (DicomTags.SeriesInstanceUID, DicomVR.UI, ""),
+            (DicomTags.Modality, DicomVR.CS, "CT")));
+
+        Assert.Equal([TestStudies.Series1Ct, TestStudies.Series2Ct], matches.Select(m => m.GetString(DicomTags.SeriesInstanceUID)).Order(StringComparer.Ordinal));
+        Assert.Equal([TestStudies.Study1, TestStudies.Study2], matches.Select(m => m.GetString(DicomTags.StudyInstanceUID)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Query_StudyRootSeriesLevelWithoutTheStudyKey_IsRefused_AsDcmqrscpRefusesIt()
+    {
+        DirectoryQueryRetrieveService service = await ServiceAsync();
+        DicomDataset identifier = Identifier("SERIES", (DicomTags.SeriesInstanceUID, DicomVR.UI, ""), (DicomTags.Modality, DicomVR.CS, "CT"));
+
+        DimseStatusException ex = Assert.Throws<DimseStatusException>(() => service.Query(StudyRoot, identifier));
+
+        Assert.Equal(DimseStatus.DataSetDoesNotMatchSopClass, ex.Status);
+    }
+
     [Theory]
     [InlineData("PATIENT")]
     [InlineData("")]
