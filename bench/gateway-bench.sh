@@ -75,7 +75,7 @@ for senders in 1 4; do
   kill "$scp" || true; wait "$scp" 2>/dev/null || true
   d=$(echo "$t1 - $t0" | bc -l)
   result[durable-$senders]=$d
-  printf '%-40s %10.3f %10.1f %14.3f %12s\n' "durable storescu x$senders -> storescp+sync" "$d" "$(echo "$N / $d" | bc -l)" "$d" "$(count "$rx")/$N"
+  printf '%-40s %10.3f %10.1f %14.3f %12s\n' "durable storescu x$senders -> storescp+fsync" "$d" "$(echo "$N / $d" | bc -l)" "$d" "$(count "$rx")/$N"
 
   # through the gateway
   work="$tmp/gw-$senders"; mkdir -p "$work/policies" "$tmp/rx-gw-$senders"
