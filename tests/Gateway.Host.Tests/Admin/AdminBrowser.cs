@@ -109,14 +109,11 @@ public sealed class AdminBrowser : IAsyncLifetime
     }
 
     /// <summary>
-    /// How long a browser action or navigation may take (Playwright's default is 30 s). A sign-in runs an OIDC redirect
-    /// chain, an Argon2id hash and the first JIT of those paths; on a 2-core CI machine running other test assemblies it
-    /// has taken longer than 30 s.
+    /// A fresh browser context: 1280 x 800, the gateway's development certificate accepted, downloads allowed, and 90 s
+    /// for an action or navigation instead of Playwright's 30 s (a sign-in runs an OIDC redirect chain, an Argon2id hash
+    /// and the first JIT of those paths; on a 2-core CI machine running other test assemblies it has taken longer).
     /// </summary>
-    public const float ActionTimeoutMs = 90_000;
-
-    /// <summary>A fresh browser context (1280 x 800, the gateway's development certificate accepted) signed in as <paramref name="user"/>.</summary>
-    public async Task<IPage> SignInAsync(string user, List<string>? consoleErrors = null)
+    public async Task<IBrowserContext> NewContextAsync()
     {
         IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -124,7 +121,14 @@ public sealed class AdminBrowser : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(ActionTimeoutMs);
+        context.SetDefaultTimeout(90_000);
+        return context;
+    }
+
+    /// <summary>A fresh browser context (<see cref="NewContextAsync"/>) signed in as <paramref name="user"/>.</summary>
+    public async Task<IPage> SignInAsync(string user, List<string>? consoleErrors = null)
+    {
+        IBrowserContext context = await NewContextAsync();
         IPage page = await context.NewPageAsync();
         if (consoleErrors is not null)
         {

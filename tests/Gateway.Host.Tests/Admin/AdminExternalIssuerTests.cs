@@ -61,8 +61,7 @@ public sealed class AdminExternalIssuerTests(AdminBrowser browser) : IDisposable
             });
         }
 
-        IBrowserContext context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(AdminBrowser.ActionTimeoutMs);
+        IBrowserContext context = await browser.NewContextAsync();
         IPage page = await context.NewPageAsync();
         await page.GotoAsync(siteUrl + "/admin");
         Assert.StartsWith(browser.BaseUrl + "/account/login", page.Url, StringComparison.Ordinal);
