@@ -10,7 +10,7 @@ namespace Gateway.Host.Archive;
 
 /// <summary>
 /// Drains the outbox: one loop per destination leases the next due item, sends it over one association kept open while
-/// there is work (TLS to the clinical network), and marks it delivered only after the destination's Success (or a
+/// there is work and for <c>Gateway:Routing:AssociationCloseDelay</c> after (TLS to the clinical network), and marks it delivered only after the destination's Success (or a
 /// warning). A failure is retried with exponential backoff and jitter; after several failures in a row the destination
 /// rests (circuit open) before the next attempt; items older than the dead-letter age are dead-lettered. Each item is
 /// sent at least once; the destination dedupes by SOP Instance UID, so it sees each instance once.
@@ -78,6 +78,8 @@ public sealed partial class Forwarder(
         string? device = routes.DeviceOfLane(destination);
         bool prefetchLane = DeviceLanes.IsPrefetchLane(destination);
         DateTimeOffset nextDeadLetterSweep = DateTimeOffset.MinValue;
+        TimeSpan closeDelay = routes.CloseDelayOf(destination);
+        DateTimeOffset? idleSince = null; // the open association ran out of work then
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -102,33 +104,60 @@ public sealed partial class Forwarder(
 
                 if (lease is null)
                 {
-                    association = await CloseAsync(association).ConfigureAwait(false);
+                    if (association is not null)
+                    {
+                        // Kept open a while for the next instance: a new TLS handshake and association per short burst
+                        // cost more CPU than the instances themselves.
+                        idleSince ??= time.GetUtcNow();
+                        TimeSpan left = idleSince.Value + closeDelay - time.GetUtcNow();
+                        if (left > TimeSpan.Zero && IsOpen(association))
+                        {
+                            await WaitQuietlyAsync(destination, left < Idle ? left : Idle, stoppingToken).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        association = await CloseAsync(association).ConfigureAwait(false);
+                    }
+
+                    idleSince = null;
                     await WaitQuietlyAsync(destination, Idle, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
+                bool waited = idleSince is not null;
+                idleSince = null;
                 string? error = null;
                 try
                 {
                     // A class or syntax the open association cannot carry: a new association proposing it (not a failure).
-                    if (association is not null && DicomStoreSender.ChooseContext(association, lease.SopClassUid, DicomTransferSyntax.Parse(lease.TransferSyntaxUid)) is null)
+                    // Nor one the upstream ended while it waited for work.
+                    if (association is not null
+                        && (!IsOpen(association) || DicomStoreSender.ChooseContext(association, lease.SopClassUid, DicomTransferSyntax.Parse(lease.TransferSyntaxUid)) is null))
                     {
                         association = await CloseAsync(association).ConfigureAwait(false);
                     }
 
                     association ??= await ConnectAsync(destination, lease, stoppingToken).ConfigureAwait(false);
-                    ArchivedInstance? instance = await archive.OpenDataSetAsync(lease.SopInstanceUid, stoppingToken).ConfigureAwait(false);
-                    if (instance is null)
+                    DimseResponse? response;
+                    try
+                    {
+                        response = await SendAsync(association, lease, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (waited && ex is not OperationCanceledException)
+                    {
+                        // The upstream ended the waiting association just as we used it (its own idle timeout): once
+                        // more on a new association, and only a failure if that fails too.
+                        LogReconnect(logger, destination, ex.Message);
+                        association = await CloseAsync(association).ConfigureAwait(false);
+                        association = await ConnectAsync(destination, lease, stoppingToken).ConfigureAwait(false);
+                        response = await SendAsync(association, lease, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    if (response is null)
                     {
                         error = "the instance is no longer in the archive";
                         await archive.Outbox.DeadLetterAsync(lease, error, stoppingToken).ConfigureAwait(false);
                         continue;
-                    }
-
-                    DimseResponse response;
-                    await using (instance.ConfigureAwait(false))
-                    {
-                        response = await DicomStoreSender.StoreAsync(association, instance.SopClassUid, instance.SopInstanceUid, instance.TransferSyntax, instance.Stream, cancellationToken: stoppingToken).ConfigureAwait(false);
                     }
 
                     if (response.Status.Category is DimseStatusCategory.Success or DimseStatusCategory.Warning)
@@ -195,6 +224,24 @@ public sealed partial class Forwarder(
         return await upstreams.ConnectAsync(target, [], extra: contexts, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    // Sends the leased instance; null when it is no longer in the archive.
+    private async Task<DimseResponse?> SendAsync(DicomAssociation association, OutboxLease lease, CancellationToken cancellationToken)
+    {
+        ArchivedInstance? instance = await archive.OpenDataSetAsync(lease.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        await using (instance.ConfigureAwait(false))
+        {
+            return await DicomStoreSender.StoreAsync(association, instance.SopClassUid, instance.SopInstanceUid, instance.TransferSyntax, instance.Stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsOpen(DicomAssociation association) =>
+        association.State == AssociationState.Sta6Established && !association.Completion.IsCompleted;
+
     private static async Task<DicomAssociation?> CloseAsync(DicomAssociation? association)
     {
         if (association is not null)
@@ -240,6 +287,9 @@ public sealed partial class Forwarder(
 
     [LoggerMessage(EventId = 2315, Level = LogLevel.Error, Message = "Forwarding to {Destination} failed outside a delivery (the outbox could not be read or updated); resting {Seconds} s, then again")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string destination, double seconds);
+
+    [LoggerMessage(EventId = 2316, Level = LogLevel.Information, Message = "Forwarding to {Destination}: the waiting association failed ({Error}); sending again on a new one")]
+    private static partial void LogReconnect(ILogger logger, string destination, string error);
 
     [LoggerMessage(EventId = 2312, Level = LogLevel.Warning, Message = "Forwarding to {Destination}: {Failures} failures in a row, resting {Seconds} s")]
     private static partial void LogCircuitOpen(ILogger logger, string destination, int failures, double seconds);

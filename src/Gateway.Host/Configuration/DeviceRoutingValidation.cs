@@ -20,6 +20,11 @@ public sealed class DeviceRoutingValidation : IValidateOptions<GatewayOptions>
             errors.Add("Gateway:Routing:DeadLetterAfter: at least one second");
         }
 
+        if (options.Routing.AssociationCloseDelay < TimeSpan.Zero || options.Routing.AssociationCloseDelay > TimeSpan.FromHours(1))
+        {
+            errors.Add("Gateway:Routing:AssociationCloseDelay: from 0 (close at once) to one hour");
+        }
+
         var lanes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string ae, DeviceOptions device) in options.Devices)
         {

@@ -179,6 +179,14 @@ public sealed class RoutingOptions
     /// (<c>gatewayctl queue retry</c> or the console's Operations page). At least 1 second.
     /// </summary>
     public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// How long an association to an upstream stays open after its queue ran empty, so that the next instance does
+    /// not pay for a new TLS handshake and association (as Orthanc's <c>DicomAssociationCloseDelay</c>, also 5 s by
+    /// default). 0 closes it at once. Keep it below the upstream's own idle timeout (Orthanc: 30 s). Associations to
+    /// devices on the VLAN (<c>Gateway:Devices</c>) always close at once: an old device may take one association at a time.
+    /// </summary>
+    public TimeSpan AssociationCloseDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>A device on the VLAN that the gateway sends to.</summary>

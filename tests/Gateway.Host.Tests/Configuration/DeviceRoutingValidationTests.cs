@@ -50,12 +50,16 @@ public sealed class DeviceRoutingValidationTests
     [InlineData("device-not-an-ae-title", "Gateway:Devices:BAD\\AE")]
     [InlineData("device-without-host", "Gateway:Devices:REVIEW1")]
     [InlineData("device-is-the-gateway", "Gateway:Devices:GATEWAY")]
+    [InlineData("close-delay-negative", "Gateway:Routing:AssociationCloseDelay")]
+    [InlineData("close-delay-over-an-hour", "Gateway:Routing:AssociationCloseDelay")]
     public void Validate_BadSetting_FailsNamingIt(string change, string named)
     {
         GatewayOptions options = Valid();
         switch (change)
         {
             case "destination-missing": options.Prefetch.Destination = null; break;
+            case "close-delay-negative": options.Routing.AssociationCloseDelay = TimeSpan.FromSeconds(-1); break;
+            case "close-delay-over-an-hour": options.Routing.AssociationCloseDelay = TimeSpan.FromMinutes(61); break;
             case "destination-unknown": options.Prefetch.Destination = "REVIEW2"; break;
             case "service-missing": options.Prefetch.Service = " "; break;
             case "most-recent-zero": options.Prefetch.MostRecent = 0; break;
