@@ -35,7 +35,7 @@ public sealed class DirectoryStoreService : IStoreService
         }
 
         string path = Path.Combine(_directory, request.SopInstanceUid + ".dcm");
-        string temp = Path.Combine(_directory, "." + request.SopInstanceUid + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
+        string? temp = Path.Combine(_directory, "." + request.SopInstanceUid + "." + Guid.NewGuid().ToString("N")[..8] + ".partial");
         try
         {
             // A synchronous file: the handler already runs on a pool thread, and on Linux an "asynchronous" FileStream
@@ -64,6 +64,7 @@ public sealed class DirectoryStoreService : IStoreService
             }
 
             File.Move(temp, path, overwrite: true);
+            temp = null;
 
             // Ack means durable: the new name too, not only the bytes.
             DirectorySync.Flush(_directory);
@@ -74,8 +75,9 @@ public sealed class DirectoryStoreService : IStoreService
         }
         finally
         {
-            if (File.Exists(temp))
+            if (temp is not null)
             {
+                // Not renamed: the partial file goes (File.Delete ignores a file that was never created).
                 File.Delete(temp);
             }
         }

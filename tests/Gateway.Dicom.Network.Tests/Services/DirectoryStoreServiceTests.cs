@@ -41,7 +41,7 @@ public sealed class DirectoryStoreServiceTests
     }
 
     [Fact]
-    public async Task Store_FileCannotBeWritten_RespondsOutOfResources()
+    public async Task Store_FileCannotBeWritten_RespondsOutOfResourcesAndLeavesNoPartialFile()
     {
         await using TestServer server = await TestServer.StartAsync();
         await using FakePeer peer = await FakePeer.ConnectAsync(server.EndPoint);
@@ -62,6 +62,7 @@ public sealed class DirectoryStoreServiceTests
 
         (DimseCommand response, _, _) = await peer.ReceiveMessageAsync();
         Assert.Equal(DimseStatus.OutOfResources, response.Status);
+        Assert.Equal(["1.2.3.4.5.dcm"], Directory.GetFileSystemEntries(server.Store.Path).Select(Path.GetFileName));
         await peer.SendAsync(ReleaseRequestPdu.Instance);
         await peer.ReceiveAsync<ReleaseResponsePdu>();
     }
