@@ -10,10 +10,11 @@ namespace Gateway.Host.Archive;
 
 /// <summary>
 /// Drains the outbox: one loop per destination leases the next due item, sends it over one association kept open while
-/// there is work and for <c>Gateway:Routing:AssociationCloseDelay</c> after (TLS to the clinical network), and marks it delivered only after the destination's Success (or a
-/// warning). A failure is retried with exponential backoff and jitter; after several failures in a row the destination
-/// rests (circuit open) before the next attempt; items older than the dead-letter age are dead-lettered. Each item is
-/// sent at least once; the destination dedupes by SOP Instance UID, so it sees each instance once.
+/// there is work and for <c>Gateway:Routing:AssociationCloseDelay</c> after (TLS to the clinical network; device lanes
+/// close at once), and marks it delivered only after the destination's Success (or a warning). A failure is retried
+/// with exponential backoff and jitter; after several failures in a row the destination rests (circuit open) before the
+/// next attempt; items older than the dead-letter age are dead-lettered. Each item is sent at least once; the
+/// destination dedupes by SOP Instance UID, so it sees each instance once.
 /// </summary>
 /// <remarks>
 /// Device lanes (<see cref="DeviceLanes"/>) go in plain DIMSE to the VLAN device, and each delivery to a device is
@@ -78,7 +79,8 @@ public sealed partial class Forwarder(
         string? device = routes.DeviceOfLane(destination);
         bool prefetchLane = DeviceLanes.IsPrefetchLane(destination);
         DateTimeOffset nextDeadLetterSweep = DateTimeOffset.MinValue;
-        TimeSpan closeDelay = routes.CloseDelayOf(destination);
+        // An old device may take one association at a time: its lanes close at once.
+        TimeSpan closeDelay = device is null ? routes.AssociationCloseDelay : TimeSpan.Zero;
         DateTimeOffset? idleSince = null; // the open association ran out of work then
         try
         {

@@ -54,9 +54,8 @@ public sealed class ForwardingRoutes(IOptions<GatewayOptions> options, GatewayPo
     /// <summary>The device whose lane <paramref name="destination"/> is, or null for an upstream destination.</summary>
     public string? DeviceOfLane(string destination) => DeviceLanes.DeviceOf(destination, options.Value.Devices.Keys);
 
-    /// <summary>How long an association to <paramref name="destination"/> stays open once its queue is empty: 0 for device lanes.</summary>
-    public TimeSpan CloseDelayOf(string destination) =>
-        DeviceOfLane(destination) is null ? options.Value.Routing.AssociationCloseDelay : TimeSpan.Zero;
+    /// <summary>How long an association to an upstream stays open once its queue is empty (<c>Gateway:Routing:AssociationCloseDelay</c>).</summary>
+    public TimeSpan AssociationCloseDelay => options.Value.Routing.AssociationCloseDelay;
 
     /// <summary>The upstream of a destination, or null when it is no longer configured.</summary>
     public UpstreamTarget? Resolve(string destination)
