@@ -21,9 +21,10 @@
 #    plain TCP, then the same three with TLS (storescp +tls KEY CRT -pw +cf CA, storescu +tls ..., our side
 #    --tls-cert/--tls-key/--tls-ca). TCP_NODELAY=1 is exported for every DCMTK process (without it Debian's
 #    DCMTK stalls ~40 ms per message: Nagle + delayed ACK).
-#    - gatewayctl is built once before anything is timed (`./gatewayctl --help`), then a private copy of the build
-#      is run (`dotnet <copy>/gatewayctl.dll`, exactly what the wrapper execs) so that a rebuild triggered by
-#      concurrent edits of src/ is never timed.
+#    - gatewayctl is built once before anything is timed (`./gatewayctl dicom --help`), then a private copy of the
+#      build is run (`<copy>/gatewayctl`, the Native AOT program the wrapper execs for `gatewayctl dicom ...`, or
+#      `dotnet <copy>/gatewayctl.dll` where that could not be built) so that a rebuild triggered by concurrent edits
+#      of src/ is never timed.
 #    - Leg 3 is also reported with start-up excluded: minus the wall time of an empty `gatewayctl dicom echo`
 #      (process start, JIT, connect, associate, C-ECHO, release) run against the same receiver just before.
 #      The main figure keeps the start-up in.
@@ -62,8 +63,8 @@
 #                            below it, for at most MAX_WAIT=900 s (the figures are only as good as the machine is idle)
 #   KEEP=1                   keep the temporary directory
 #   GATEWAYCTL=<command>     the CLI to time instead of the private copy (e.g. GATEWAYCTL=./gatewayctl)
-# The private copy is ./gatewayctl's own build: ReadyToRun on x64 and arm64 since 2026-11-29 (the R2R=1 what-if of
-# earlier runs is now the default); build it with GATEWAY_READY_TO_RUN=0 first to time the JIT-only build.
+# The private copy is the build ./gatewayctl dicom runs: Native AOT since 2026-11-29 (thirteenth session), before
+# that ReadyToRun. GATEWAYCTL="dotnet .build/gatewayctl/gatewayctl.dll" times gatewayctl's own ReadyToRun build.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -174,18 +175,22 @@ child_of() {
 # ---- the CLI under test ------------------------------------------------------------------------------------------
 echo "== network-bench $(date -u '+%Y-%m-%dT%H:%M:%SZ'): $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), load average $(load)"
 t0=$(now)
-"$root/gatewayctl" --help >/dev/null   # builds .build/gatewayctl when src/ changed: never inside a timed leg
+"$root/gatewayctl" dicom --help >/dev/null   # builds .build/gatewayctl-dicom when src/ changed: never inside a timed leg
 if [[ -z "${GATEWAYCTL:-}" ]]; then
   # Copy under the wrapper's own lock, so a concurrent rebuild cannot hand us a half-written build.
-  flock "$root/.build/gatewayctl.lock" cp -r "$root/.build/gatewayctl" "$tmp/cli"
-  cli=(dotnet "$tmp/cli/gatewayctl.dll")
+  flock "$root/.build/gatewayctl-dicom.lock" cp -r "$root/.build/gatewayctl-dicom" "$tmp/cli"
+  if [[ -f "$tmp/cli/.native" ]]; then
+    cli=("$tmp/cli/$(<"$tmp/cli/.native")")
+  else
+    cli=(dotnet "$tmp/cli/gatewayctl.dll")
+  fi
 else
   read -r -a cli <<<"$GATEWAYCTL"
 fi
 echo "   gatewayctl ready in $(secs "$t0" "$(now)") s (build excluded from every timing); CLI: ${cli[*]}"
 echo "   DCMTK $(storescu --version | awk 'NR == 1 { print $3 }'), $(openssl version | cut -d' ' -f1-2), .NET SDK $(dotnet --version), built from git $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$root" status --porcelain -- src 2>/dev/null)" ]] && echo ' + uncommitted changes in src/')"
 if [[ -z "${GATEWAYCTL:-}" ]]; then
-  echo "   build under test: $(cd "$tmp/cli" && sha256sum gatewayctl.dll Gateway.Dicom.dll Gateway.Dicom.Network.dll | awk '{ printf "%s %s  ", $2, substr($1, 1, 12) }')"
+  echo "   build under test: $(cd "$tmp/cli" && sha256sum "$(basename "${cli[-1]}")" | awk '{ printf "%s %s  ", $2, substr($1, 1, 12) }')"
 fi
 
 # ---- inputs --------------------------------------------------------------------------------------------------------

@@ -34,18 +34,6 @@ public static class Program
         root.Subcommands.Add(BackupCommands.Create(stdout, stderr));
         root.Subcommands.Add(BackupCommands.CreateArchive(stdout, stderr));
 
-        ParseResult result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            foreach (System.CommandLine.Parsing.ParseError error in result.Errors)
-            {
-                await stderr.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
-            }
-
-            return ExitCodes.Usage;
-        }
-
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        return await result.InvokeAsync(config).ConfigureAwait(false);
+        return await CommandLine.RunAsync(root, args, stdout, stderr).ConfigureAwait(false);
     }
 }

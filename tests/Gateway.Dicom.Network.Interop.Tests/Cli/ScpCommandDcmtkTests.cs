@@ -27,9 +27,8 @@ public sealed class ScpCommandDcmtkTests : IClassFixture<DcmtkFixture>, IDisposa
         int destinationPort = FreePort.Next();
         int port = FreePort.Next();
         await using BackgroundTool storescp = await BackgroundTool.StartStorescpAsync("DEST", received, destinationPort);
-        using Process scp = ExternalTool.Start(
-            "dotnet",
-            Path.Combine(AppContext.BaseDirectory, "gatewayctl.dll"), "dicom", "scp", "--port", Text(port), "--aet", "GWCLI", "--out", store,
+        using Process scp = Gatewayctl.Start(
+            "dicom", "scp", "--port", Text(port), "--aet", "GWCLI", "--out", store,
             "--peer", $"DEST=127.0.0.1:{Text(destinationPort)}");
         Task<string> errors = scp.StandardError.ReadToEndAsync();
         Task<string>? rest = null;
