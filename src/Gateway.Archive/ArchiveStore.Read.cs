@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Gateway.Archive.Crypto;
 using Gateway.Archive.Index;
 using Gateway.Dicom;
+using Gateway.Dicom.IO;
 using Microsoft.Data.Sqlite;
 
 namespace Gateway.Archive;
@@ -78,10 +79,11 @@ public sealed partial class ArchiveStore
         }
 
         string path = ObjectPath(row.ObjectName);
-        FileStream file;
+        // Read on the caller's thread: on Linux an asynchronous file read is a blocking pread on another pool thread.
+        InlineFileStream file;
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            file = InlineFileStream.OpenRead(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

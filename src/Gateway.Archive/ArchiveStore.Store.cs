@@ -252,7 +252,9 @@ public sealed partial class ArchiveStore
     private async Task<Written> WriteObjectAsync(string slot, ObjectHeader header, byte[] dataKey, ArchiveStoreRequest request, Stream dataSet, CancellationToken cancellationToken)
     {
         byte[] meta = await BuildFileMetaInformationAsync(request, cancellationToken).ConfigureAwait(false);
-        var file = new FileStream(slot, FileSync.ExistingPrivateFile(asynchronous: true));
+        // Written on this thread: on Linux an asynchronous file write is a blocking pwrite on another pool thread, two
+        // thread switches per chunk for nothing.
+        var file = new InlineFileStream(new FileStream(slot, FileSync.ExistingPrivateFile(asynchronous: false)));
         await using (file.ConfigureAwait(false))
         {
             using var writer = new EncryptingObjectWriter(file, dataKey, header, request.SopInstanceUid);

@@ -31,7 +31,7 @@ public static class DicomStoreSender
             if (ChooseContext(association, sopClass, file.TransferSyntax) is { } context && context.TransferSyntax.Equals(file.TransferSyntax))
             {
                 // Same syntax: send the encoded data set exactly as stored.
-                var raw = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                InlineFileStream raw = InlineFileStream.OpenRead(path, 1 << 16);
                 await using (raw.ConfigureAwait(false))
                 {
                     raw.Seek(file.DatasetOffset, SeekOrigin.Begin);

@@ -48,7 +48,8 @@ public sealed class DicomFileReader : IAsyncDisposable, IDisposable
         DicomDictionary? dictionary = null,
         CancellationToken cancellationToken = default)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // Read on the caller's thread: on Linux an asynchronous file read is a blocking read on another pool thread.
+        InlineFileStream stream = InlineFileStream.OpenRead(path);
         try
         {
             return await OpenAsync(stream, options, dictionary, leaveOpen: false, cancellationToken).ConfigureAwait(false);
