@@ -111,6 +111,9 @@ public sealed partial class DirectoryQueryRetrieveService : IFindService, IRetri
 
     private static async Task RunAfterAsync(Task previous, Func<Task> work)
     {
+        // Never on the caller's thread: Enqueue runs under the queue lock, and OnStored runs before the C-STORE is
+        // answered. The work reads files synchronously (InlineFileStream), so without this it would run to its end there.
+        await Task.Yield();
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await work().ConfigureAwait(false);
     }
