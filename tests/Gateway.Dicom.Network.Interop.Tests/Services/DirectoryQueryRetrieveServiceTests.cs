@@ -352,6 +352,35 @@ public sealed class DirectoryQueryRetrieveServiceTests : IDisposable
         Assert.Equal(DicomTransferSyntax.ExplicitVRBigEndian.Uid.Value, match.GetString(DicomTags.AvailableTransferSyntaxUID));
     }
 
+    [Fact]
+    public async Task IndexFileAsync_NeverIndexesOnTheCallersThread()
+    {
+        // The store raises Stored before it answers the C-STORE, and the file is read synchronously: indexing it on the
+        // caller's thread would delay every answer. Here the caller's context holds what is posted to it, so nothing may
+        // be indexed until that runs.
+        await TestStudies.WriteAllAsync(_temp.Path);
+        var service = new DirectoryQueryRetrieveService(new DirectoryQueryRetrieveOptions { Directory = _temp.Path, AETitle = "GWQR" });
+        string path = Directory.EnumerateFiles(_temp.Path, "*", SearchOption.AllDirectories).First();
+        var context = new HoldingContext();
+        SynchronizationContext? previous = SynchronizationContext.Current;
+        Task indexing;
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            indexing = service.IndexFileAsync(path);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        Assert.False(indexing.IsCompleted);
+        Assert.Equal(0, service.InstanceCount);
+        context.RunHeld();
+        await indexing;
+        Assert.Equal(1, service.InstanceCount);
+    }
+
     private async Task<DirectoryQueryRetrieveService> ServiceAsync()
     {
         await TestStudies.WriteAllAsync(_temp.Path);
@@ -378,5 +407,30 @@ public sealed class DirectoryQueryRetrieveServiceTests : IDisposable
         }
 
         return identifier;
+    }
+
+    // Keeps what is posted to it until RunHeld, which runs it with no context of its own.
+    private sealed class HoldingContext : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> _held = new();
+
+        public override void Post(SendOrPostCallback d, object? state) => _held.Enqueue((d, state));
+
+        public void RunHeld()
+        {
+            SynchronizationContext? previous = Current;
+            SetSynchronizationContext(null);
+            try
+            {
+                while (_held.TryDequeue(out (SendOrPostCallback Callback, object? State) item))
+                {
+                    item.Callback(item.State);
+                }
+            }
+            finally
+            {
+                SetSynchronizationContext(previous);
+            }
+        }
     }
 }
