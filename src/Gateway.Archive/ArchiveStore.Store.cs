@@ -254,7 +254,7 @@ public sealed partial class ArchiveStore
         byte[] meta = await BuildFileMetaInformationAsync(request, cancellationToken).ConfigureAwait(false);
         // Written on this thread: on Linux an asynchronous file write is a blocking pwrite on another pool thread, two
         // thread switches per chunk for nothing.
-        var file = new InlineFileStream(new FileStream(slot, FileSync.ExistingPrivateFile(asynchronous: false)));
+        var file = new InlineFileStream(new FileStream(slot, FileSync.ExistingPrivateFile()));
         await using (file.ConfigureAwait(false))
         {
             using var writer = new EncryptingObjectWriter(file, dataKey, header, request.SopInstanceUid);

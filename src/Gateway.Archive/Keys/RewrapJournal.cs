@@ -78,7 +78,7 @@ internal static partial class RewrapJournal
         long count = 0;
         try
         {
-            FileStreamOptions options = FileSync.NewPrivateFile(asynchronous: false);
+            FileStreamOptions options = FileSync.NewPrivateFile();
             options.BufferSize = 64 * 1024;
             using (var file = new FileStream(temp, options))
             {

@@ -87,17 +87,16 @@ internal static partial class FileSync
     }
 
     /// <summary>Options that open an existing (empty, owner-only) file for writing, such as an object slot.</summary>
-    public static FileStreamOptions ExistingPrivateFile(bool asynchronous) => new()
+    public static FileStreamOptions ExistingPrivateFile() => new()
     {
         Mode = FileMode.Open,
         Access = FileAccess.Write,
         Share = FileShare.Read,
         BufferSize = 0,
-        Options = asynchronous ? FileOptions.Asynchronous : FileOptions.None,
     };
 
     /// <summary>Options that create a new file for writing, 0600 where the platform has permission bits.</summary>
-    public static FileStreamOptions NewPrivateFile(bool asynchronous)
+    public static FileStreamOptions NewPrivateFile()
     {
         var options = new FileStreamOptions
         {
@@ -107,7 +106,6 @@ internal static partial class FileSync
             // Readers may look (a backup, a scan for plaintext); .NET maps None to an exclusive flock that would stop them.
             Share = FileShare.Read,
             BufferSize = 0,
-            Options = asynchronous ? FileOptions.Asynchronous : FileOptions.None,
         };
         if (!OperatingSystem.IsWindows())
         {
@@ -127,7 +125,7 @@ internal static partial class FileSync
         string temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
-            using (var stream = new FileStream(temp, NewPrivateFile(asynchronous: false)))
+            using (var stream = new FileStream(temp, NewPrivateFile()))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);

@@ -133,7 +133,7 @@ internal sealed class ObjectSlots
                 byte[] id = RandomNumberGenerator.GetBytes(ObjectFormat.ObjectIdLength);
                 id[0] = first;
                 string path = Path.Combine(directory, ObjectFormat.NameOf(id) + Extension);
-                using (new FileStream(path, FileSync.NewPrivateFile(asynchronous: false)))
+                using (new FileStream(path, FileSync.NewPrivateFile()))
                 {
                 }
 

@@ -10,25 +10,25 @@ namespace Gateway.Dicom.Network.Interop.Tests.Support;
 internal static class Gatewayctl
 {
     /// <summary>The <c>gatewayctl</c> program under test, or null to run the commands in-process.</summary>
-    public static string? Program { get; } = Environment.GetEnvironmentVariable("GATEWAYCTL_DICOM") is { Length: > 0 } path ? path : null;
+    public static string? Executable { get; } = Environment.GetEnvironmentVariable("GATEWAYCTL_DICOM") is { Length: > 0 } path ? path : null;
 
     public static async Task<ToolResult> RunAsync(params string[] arguments)
     {
-        if (Program is not null)
+        if (Executable is not null)
         {
-            ToolResult result = await ExternalTool.RunAsync(Program, arguments);
+            ToolResult result = await ExternalTool.RunAsync(Executable, arguments);
             return result with { CommandLine = "gatewayctl " + string.Join(' ', arguments) };
         }
 
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int exit = await Gateway.Cli.Program.RunAsync(arguments, stdout, stderr);
+        int exit = await Program.RunAsync(arguments, stdout, stderr);
         return new ToolResult("gatewayctl " + string.Join(' ', arguments), exit, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>Starts <c>gatewayctl</c> as a process (the program under test, else the built gatewayctl.dll with dotnet).</summary>
     public static System.Diagnostics.Process Start(params string[] arguments) =>
-        Program is not null
-            ? ExternalTool.Start(Program, arguments)
+        Executable is not null
+            ? ExternalTool.Start(Executable, arguments)
             : ExternalTool.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "gatewayctl.dll"), .. arguments]);
 }
