@@ -12,6 +12,7 @@ public static class Program
     /// <summary>Runs one <c>dicom</c> command and returns its exit code (<see cref="ExitCodes"/>).</summary>
     public static Task<int> Main(string[] args)
     {
+        SocketContinuations.PreferInline();
         var root = new RootCommand("gatewayctl: operate the DICOM gateway (natively compiled: the dicom commands only).");
         root.Subcommands.Add(DicomCommands.Create(Console.Out, Console.Error));
         return CommandLine.RunAsync(root, args, Console.Out, Console.Error);

@@ -44,4 +44,17 @@ public sealed record AssociationOptions
     /// of reading one request's responses, for another request on the same association.
     /// </remarks>
     public int MaxQueuedResponses { get; init; } = 64;
+
+    /// <summary>
+    /// Whether a request's handler runs on the thread that receives the association (default false: it starts on the
+    /// thread pool, and reading the next fragments overlaps with handling them).
+    /// </summary>
+    /// <remarks>
+    /// True saves a thread hand-off per request and per data set fragment, as in DCMTK's single-threaded tools: a handler
+    /// that only writes what it receives (<c>gatewayctl dicom scp</c>) then costs far fewer context switches. The
+    /// handler's own work then delays the reading of its association, so a host whose handlers do heavy work per
+    /// fragment (the gateway encrypts, indexes and audits) keeps the default. Either way a handler must never block
+    /// synchronously on something its association delivers (see <see cref="IDimseRequestHandler"/>).
+    /// </remarks>
+    public bool RunHandlersOnReceiveThread { get; init; }
 }

@@ -325,7 +325,14 @@ public sealed partial class DicomAssociation
         Stream? dataSet = null;
         if (command.HasDataSet)
         {
-            _dataSetPipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+            // RunHandlersOnReceiveThread: the handler consumes each fragment on the thread that received it (its read
+            // completes inline in the receive loop's write), with no hand-off per fragment. Backpressure either way:
+            // past the threshold the loop waits for the handler.
+            _dataSetPipe = new Pipe(new PipeOptions(
+                readerScheduler: Options.RunHandlersOnReceiveThread ? PipeScheduler.Inline : PipeScheduler.ThreadPool,
+                pauseWriterThreshold: 1024 * 1024,
+                resumeWriterThreshold: 512 * 1024,
+                useSynchronizationContext: false));
             _dataSetCommand = command;
             _dataSetContext = context;
             dataSet = _dataSetPipe.Reader.AsStream();
@@ -401,7 +408,14 @@ public sealed partial class DicomAssociation
 
     private async Task RunHandlerAsync(DimseRequest request, CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        if (!Options.RunHandlersOnReceiveThread)
+        {
+            await Task.Yield();
+        }
+
+        // Otherwise the handler runs on the receive loop's thread until its first wait that does not complete at once (for
+        // a request with a data set: its first read); the loop goes on receiving from there, so a C-CANCEL or an A-ABORT
+        // is still seen while the handler works.
         try
         {
             await _handler!.HandleAsync(request, cancellationToken).ConfigureAwait(false);

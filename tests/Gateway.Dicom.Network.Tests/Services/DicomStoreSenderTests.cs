@@ -14,13 +14,19 @@ public sealed class DicomStoreSenderTests
     private const string InstanceUid = "1.2.826.0.1.3680043.9.7.100";
 
     [Theory]
-    [InlineData(4096u)]
-    [InlineData(1024u * 1024)]
-    public async Task StoreFileAsync_20MBDataSet_StoredDataSetEqualsSentByteForByte(uint serverMaxPdu)
+    [InlineData(4096u, false)]
+    [InlineData(1024u * 1024, false)]
+    [InlineData(4096u, true)]
+    [InlineData(1024u * 1024, true)]
+    public async Task StoreFileAsync_20MBDataSet_StoredDataSetEqualsSentByteForByte(uint serverMaxPdu, bool handlersOnReceiveThread)
     {
+        // 20 MB runs past the data set pipe's 1 MiB threshold many times: backpressure with either handler scheduling.
         using var source = new TempDirectory();
         string file = await TestFiles.CreateAsync(source.File("big.dcm"), TestPdus.SecondaryCapture, InstanceUid, 20 * 1024 * 1024);
-        var options = new DicomServerOptions { Association = new AssociationOptions { Limits = new PduLimits { MaxDataPduLength = serverMaxPdu } } };
+        var options = new DicomServerOptions
+        {
+            Association = new AssociationOptions { Limits = new PduLimits { MaxDataPduLength = serverMaxPdu }, RunHandlersOnReceiveThread = handlersOnReceiveThread },
+        };
         await using TestServer server = await TestServer.StartAsync(options);
         await using DicomAssociation association = await server.ConnectAsync(TestServer.Request(TestPdus.SecondaryCapture));
         Assert.Equal(serverMaxPdu, association.PeerMaxPduLength);

@@ -79,11 +79,14 @@ public sealed class DimseServiceDispatcherTests
         await association.ReleaseAsync();
     }
 
-    [Fact]
-    public async Task Find_ClientCancelsMidway_SendsCCancelAndFinalStatusIsCancel()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Find_ClientCancelsMidway_SendsCCancelAndFinalStatusIsCancel(bool handlersOnReceiveThread)
     {
+        // With handlers on the receive thread, the C-CANCEL must still be read while the find handler is at work.
         var find = new FakeFind(matches: 10_000, blockAfter: 20);
-        await using TestServer server = await TestServer.StartAsync(find: find);
+        await using TestServer server = await TestServer.StartAsync(ServerOptions(handlersOnReceiveThread), find: find);
         await using DicomAssociation association = await server.ConnectAsync(TestServer.Request(TestPdus.StudyRootFind, TestPdus.Verification));
         using var cts = new CancellationTokenSource();
 
@@ -144,9 +147,13 @@ public sealed class DimseServiceDispatcherTests
         await association.ReleaseAsync();
     }
 
-    [Fact]
-    public async Task Get_WithRoleSelection_SubOperationsStoredOnRequesterThroughOurServer()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Get_WithRoleSelection_SubOperationsStoredOnRequesterThroughOurServer(bool handlersOnReceiveThread)
     {
+        // With handlers on the receive thread on both sides, the C-GET handler awaits the sub-operations' responses, which
+        // the same thread must go on receiving, and the requester stores each sub-operation on its receive thread.
         using var source = new TempDirectory();
         string[] files =
         [
@@ -155,14 +162,17 @@ public sealed class DimseServiceDispatcherTests
             await TestFiles.CreateAsync(source.File("c.dcm"), TestPdus.CTImageStorage, "1.2.826.0.1.3680043.9.7.3", 1),
         ];
         var retrieve = new FakeRetrieve(files);
-        await using TestServer server = await TestServer.StartAsync(retrieve: retrieve);
+        await using TestServer server = await TestServer.StartAsync(ServerOptions(handlersOnReceiveThread), retrieve: retrieve);
         using var received = new TempDirectory();
         AssociationRequest request = TestServer.Request(TestPdus.StudyRootGet, TestPdus.CTImageStorage) with
         {
             // PS3.4 C.4.3 / PS3.7 D.3.3.4: the C-GET requester takes the SCP role of the storage class.
             RoleSelections = [new RoleSelection(TestPdus.CTImageStorage, false, true)],
         };
-        await using DicomAssociation association = await server.ConnectAsync(request, handler: new DimseServiceDispatcher(new DirectoryStoreService(received.Path)));
+        await using DicomAssociation association = await server.ConnectAsync(
+            request,
+            AssociationOptions.Default with { RunHandlersOnReceiveThread = handlersOnReceiveThread },
+            new DimseServiceDispatcher(new DirectoryStoreService(received.Path)));
 
         var responses = new List<DimseResponse>();
         await foreach (DimseResponse response in association.GetAsync(TestPdus.StudyRootGet, StudyQuery()))
@@ -386,4 +396,7 @@ public sealed class DimseServiceDispatcherTests
             }
         }
     }
+
+    private static DicomServerOptions ServerOptions(bool handlersOnReceiveThread) =>
+        new() { Association = AssociationOptions.Default with { RunHandlersOnReceiveThread = handlersOnReceiveThread } };
 }
