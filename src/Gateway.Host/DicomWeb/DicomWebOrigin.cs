@@ -13,7 +13,7 @@ public sealed class DicomWebOrigin : IDisposable
     private readonly X509Certificate2Collection? _trusted;
 
     /// <summary>Creates the client.</summary>
-    public DicomWebOrigin(IOptions<DicomWebOptions> options, Policy.GatewayPolicy policy, IHostEnvironment environment, ILogger<DicomWebOrigin> logger)
+    public DicomWebOrigin(IOptions<DicomWebOptions> options, Policy.GatewayPolicy policy, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
@@ -35,13 +35,16 @@ public sealed class DicomWebOrigin : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(15),
             ActivityHeadersPropagator = null,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+
+            // An origin's one-second keep-alive (Orthanc 1.10) would otherwise cost a new connection per request.
+            PlaintextStreamFilter = ShortKeepAliveStream.FilterAsync,
         };
         if (_trusted is not null)
         {
             handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = ValidateWithTrustedCa };
         }
 
-        Client = new HttpMessageInvoker(new ShortKeepAliveWarning(handler, logger), disposeHandler: true);
+        Client = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     /// <summary>The client for forwarded requests.</summary>
