@@ -13,6 +13,7 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         SocketContinuations.PreferInline();
+        SystemTrustStore.Ignore();
         var root = new RootCommand("gatewayctl: operate the DICOM gateway (natively compiled: the dicom commands only).");
         root.Subcommands.Add(DicomCommands.Create(Console.Out, Console.Error));
         return CommandLine.RunAsync(root, args, Console.Out, Console.Error);

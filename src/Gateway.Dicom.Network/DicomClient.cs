@@ -80,7 +80,8 @@ public static class DicomClient
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = host,
-            ClientCertificates = [certificate],
+            ClientCertificateContext = validator.CertificateContext(certificate),
+            CertificateChainPolicy = validator.ChainPolicy(),
             EnabledSslProtocols = DicomTlsOptions.Protocols,
             CipherSuitesPolicy = DicomTlsOptions.CreateCipherSuitesPolicy(),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,

@@ -27,6 +27,7 @@ public sealed partial class DicomServer : IAsyncDisposable
     private readonly ConcurrentDictionary<IPAddress, PeerConnections> _peers = new();
     private readonly X509Certificate2? _certificate;
     private readonly DicomTlsValidator? _validator;
+    private readonly SslStreamCertificateContext? _certificateContext;
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private int _activeAssociations;
@@ -42,6 +43,7 @@ public sealed partial class DicomServer : IAsyncDisposable
         {
             _certificate = tls.LoadCertificate();
             _validator = new DicomTlsValidator(tls);
+            _certificateContext = _validator.CertificateContext(_certificate);
         }
     }
 
@@ -219,7 +221,8 @@ public sealed partial class DicomServer : IAsyncDisposable
         var ssl = new SslStream(new ReadAheadStream(inner), leaveInnerStreamOpen: false);
         var options = new SslServerAuthenticationOptions
         {
-            ServerCertificate = _certificate,
+            ServerCertificateContext = _certificateContext,
+            CertificateChainPolicy = _validator!.ChainPolicy(),
             ClientCertificateRequired = tls.RequireClientCertificate,
             EnabledSslProtocols = DicomTlsOptions.Protocols,
             CipherSuitesPolicy = DicomTlsOptions.CreateCipherSuitesPolicy(),

@@ -17,6 +17,31 @@ internal sealed class DicomTlsValidator
         _hasCrls = options.CrlFiles.Count > 0;
     }
 
+    /// <summary>
+    /// The chain policy for SslStream's own validation of the peer, and for our certificate's context: the configured
+    /// anchors only. Without it SslStream builds chains against the system store, which it first loads and parses
+    /// (Debian's 140 roots: about 80 ms at the start of every <c>gatewayctl dicom</c> command over TLS).
+    /// </summary>
+    public X509ChainPolicy ChainPolicy()
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            VerificationFlags = X509VerificationFlags.NoFlag,
+            DisableCertificateDownloads = true,
+        };
+        policy.CustomTrustStore.AddRange(_anchors);
+        return policy;
+    }
+
+    /// <summary>
+    /// Our certificate with the chain it sends, built against the configured anchors only (no system store, no
+    /// download), once: SslStream otherwise builds it again for every handshake.
+    /// </summary>
+    public SslStreamCertificateContext CertificateContext(X509Certificate2 certificate) =>
+        SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true, trust: SslCertificateTrust.CreateForX509Collection(_anchors, sendTrustInHandshake: false));
+
     /// <summary>Last failure, for the error message.</summary>
     public string? LastError { get; private set; }
 
