@@ -40,7 +40,9 @@ public sealed partial class DirectoryQueryRetrieveService : IFindService, IRetri
     private readonly ILogger _logger;
     private readonly QueryIndex _index = new();
     private readonly Lock _queueLock = new();
+    private readonly List<string> _stored = [];
     private Task _queueTail = Task.CompletedTask;
+    private bool _storedFlushArmed;
 
     /// <summary>Creates the service; nothing is indexed before <see cref="ScanAsync"/> or <see cref="IndexFileAsync"/>.</summary>
     public DirectoryQueryRetrieveService(DirectoryQueryRetrieveOptions options, ILogger? logger = null)
@@ -75,12 +77,20 @@ public sealed partial class DirectoryQueryRetrieveService : IFindService, IRetri
         return Enqueue(() => IndexCoreAsync(full, cancellationToken));
     }
 
-    /// <summary>Indexes every file that <paramref name="store"/> stores from now on, as soon as it is stored.</summary>
+    /// <summary>
+    /// How long files stored through <see cref="ObserveStores"/> wait to be queued for indexing, so that a burst of
+    /// C-STOREs is indexed by one work item (one thread wake-up) instead of one per file. A request never waits for it:
+    /// it queues what was stored before it waits for the index.
+    /// </summary>
+    public static TimeSpan StoredBatchDelay { get; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Indexes every file that <paramref name="store"/> stores from now on, within <see cref="StoredBatchDelay"/>.</summary>
     public void ObserveStores(DirectoryStoreService store)
     {
         ArgumentNullException.ThrowIfNull(store);
 
-        // The store raises the event before it answers the C-STORE, so the file is queued before any later request waits.
+        // The store raises the event before it answers the C-STORE, so the file is recorded before any later request
+        // waits for the index, which queues it then if the batch delay has not.
         store.Stored += OnStored;
     }
 
@@ -90,6 +100,7 @@ public sealed partial class DirectoryQueryRetrieveService : IFindService, IRetri
         Task tail;
         lock (_queueLock)
         {
+            QueueStoredLocked();
             tail = _queueTail;
         }
 
@@ -97,12 +108,58 @@ public sealed partial class DirectoryQueryRetrieveService : IFindService, IRetri
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private void OnStored(string path, StoreRequest request) => _ = IndexFileAsync(path);
+    private void OnStored(string path, StoreRequest request)
+    {
+        string full = Path.GetFullPath(path);
+        lock (_queueLock)
+        {
+            _stored.Add(full);
+            if (_storedFlushArmed)
+            {
+                return;
+            }
+
+            _storedFlushArmed = true;
+        }
+
+        _ = QueueStoredLaterAsync();
+    }
+
+    private async Task QueueStoredLaterAsync()
+    {
+        await Task.Delay(StoredBatchDelay).ConfigureAwait(false);
+        lock (_queueLock)
+        {
+            QueueStoredLocked();
+        }
+    }
+
+    // Under _queueLock: the files stored so far, as one work item behind everything queued before.
+    private void QueueStoredLocked()
+    {
+        _storedFlushArmed = false;
+        if (_stored.Count == 0)
+        {
+            return;
+        }
+
+        string[] paths = [.. _stored];
+        _stored.Clear();
+        _queueTail = RunAfterAsync(_queueTail, async () =>
+        {
+            foreach (string path in paths)
+            {
+                await IndexCoreAsync(path, CancellationToken.None).ConfigureAwait(false);
+            }
+        });
+    }
 
     private Task Enqueue(Func<Task> work)
     {
         lock (_queueLock)
         {
+            // In order: what was stored before this is indexed before it.
+            QueueStoredLocked();
             Task next = RunAfterAsync(_queueTail, work);
             _queueTail = next;
             return next;

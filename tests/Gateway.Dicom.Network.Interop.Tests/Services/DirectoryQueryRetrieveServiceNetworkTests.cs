@@ -88,6 +88,50 @@ public sealed class DirectoryQueryRetrieveServiceNetworkTests : IDisposable
         Assert.Equal((ushort)(20 - received), final.Command.RemainingSubOperations);
     }
 
+    [Fact]
+    public async Task StoreBurstThenFind_OnOneAssociation_FindsEveryInstanceAtOnce()
+    {
+        // Stored files are indexed in batches, a moment after the first; a request must not see that moment.
+        string source = _temp.Sub("source");
+        string[] files = new string[20];
+        for (int i = 0; i < files.Length; i++)
+        {
+            files[i] = await (TestStudies.All[0] with { SopInstanceUid = TestStudies.Root + ".8." + (i + 1), InstanceNumber = i + 1 }).WriteAsync(source);
+        }
+
+        await using QueryRetrieveHost host = await QueryRetrieveHost.StartAsync(_temp.Sub("store"));
+        var request = new AssociationRequest
+        {
+            CallingAE = "OURSCU",
+            CalledAE = QueryRetrieveHost.AETitle,
+            PresentationContexts =
+            [
+                new PresentationContextProposal(1, DicomUids.StudyRootQueryRetrieveInformationModelFind.Value, Uncompressed),
+                new PresentationContextProposal(3, DicomUids.CTImageStorage.Value, Uncompressed),
+            ],
+        };
+        await using DicomAssociation association = await DicomClient.ConnectAsync(new DicomClientOptions { Host = "127.0.0.1", Port = host.Port }, request);
+        foreach (string file in files)
+        {
+            Assert.Equal(DimseStatus.Success, (await DicomStoreSender.StoreFileAsync(association, file)).Status);
+        }
+
+        DicomDataset identifier = new DicomDataset()
+            .SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "IMAGE")
+            .SetString(DicomTags.StudyInstanceUID, DicomVR.UI, TestStudies.All[0].StudyUid)
+            .SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, TestStudies.All[0].SeriesUid)
+            .SetString(DicomTags.SOPInstanceUID, DicomVR.UI, string.Empty);
+        List<DimseResponse> responses = [];
+        await foreach (DimseResponse response in association.FindAsync(DicomUids.StudyRootQueryRetrieveInformationModelFind.Value, identifier))
+        {
+            responses.Add(response);
+        }
+
+        Assert.Equal(DimseStatus.Success, responses[^1].Status);
+        Assert.Equal(files.Length, responses.Count(r => r.Status == DimseStatus.Pending));
+        await association.ReleaseAsync();
+    }
+
     private static async Task<DicomAssociation> ConnectAsync(QueryRetrieveHost host, IDimseRequestHandler handler)
     {
         // Only CT Image Storage with the SCP role (no MR), and Verification.
