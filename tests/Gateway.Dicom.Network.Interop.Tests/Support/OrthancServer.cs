@@ -57,6 +57,24 @@ internal sealed class OrthancServer : IAsyncDisposable
         string directory, string aeTitle, IEnumerable<(string AETitle, int Port)> modalities, (string Cert, string Key, string Ca)? tls = null, Action<JsonObject>? configure = null)
     {
         EnsureInstalled();
+
+        // A free port can be taken by another process between FreePort and Orthanc's bind; Orthanc's REST API then never
+        // answers. Such a start is retried on fresh ports, twice at most.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(directory, aeTitle, modalities, tls, configure);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<OrthancServer> StartOnFreePortsAsync(
+        string directory, string aeTitle, IEnumerable<(string AETitle, int Port)> modalities, (string Cert, string Key, string Ca)? tls, Action<JsonObject>? configure)
+    {
         int httpPort = FreePort.Next();
         int dicomPort = FreePort.Next();
         string storage = Directory.CreateDirectory(Path.Combine(directory, "db")).FullName;
@@ -145,7 +163,7 @@ internal sealed class OrthancServer : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < end)
+            catch (HttpRequestException)
             {
             }
 
