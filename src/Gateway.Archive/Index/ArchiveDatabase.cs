@@ -94,6 +94,8 @@ internal sealed class ArchiveDatabase : IDisposable
     /// its own changes and gets its exception back, while the others commit. With <paramref name="durable"/> the commit
     /// is on disk (WAL fsynced) when the task completes; without it the commit is atomic and survives a crash of the
     /// process but may be lost with the machine's power, for bookkeeping that is safe to redo (leases, delivery marks).
+    /// When no other write is being committed, this one is committed on the caller's thread before the call returns (the
+    /// task is then already complete); <paramref name="body"/> must not wait for another write.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> body, CancellationToken cancellationToken, bool durable = true)
     {
@@ -109,14 +111,60 @@ internal sealed class ArchiveDatabase : IDisposable
             _committing = true;
         }
 
-        if (lead)
+        if (lead && !TryCommitInline())
         {
-            // The first writer to find nobody committing becomes the committer, off the caller's thread, and drains the
-            // queue batch by batch until it is empty; writes arriving meanwhile join the next batch.
+            // The first writer to find nobody committing becomes the committer. What it could not commit on its own thread
+            // (the writer was held, or more writes arrived meanwhile) is drained off that thread, batch by batch until the
+            // queue is empty; writes arriving meanwhile join the next batch.
             _ = Task.Run(CommitLoopAsync, CancellationToken.None);
         }
 
         return write.Task;
+    }
+
+    // When the index is idle (the common case: one device storing one instance at a time), the lead writer commits its own
+    // batch on its own thread, with no hand-off to a committer and none back: each hand-off wakes a thread. Its caller
+    // waits for the commit either way. True when the queue is empty afterwards and the committer role was given up.
+    private bool TryCommitInline()
+    {
+        if (!_writerGate.Wait(0))
+        {
+            // Held (key rotation, retention): the committer waits for it asynchronously instead.
+            return false;
+        }
+
+        try
+        {
+            IPendingWrite[] batch;
+            lock (_pending)
+            {
+                batch = TakeBatchLocked();
+            }
+
+            CommitBatch(batch);
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+
+        lock (_pending)
+        {
+            if (_pending.Count == 0)
+            {
+                _committing = false;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private IPendingWrite[] TakeBatchLocked()
+    {
+        IPendingWrite[] batch = _pending.Count > MaxBatch ? [.. _pending.GetRange(0, MaxBatch)] : [.. _pending];
+        _pending.RemoveRange(0, batch.Length);
+        return batch;
     }
 
     private async Task CommitLoopAsync()
@@ -132,8 +180,7 @@ internal sealed class ArchiveDatabase : IDisposable
                     return;
                 }
 
-                batch = _pending.Count > MaxBatch ? [.. _pending.GetRange(0, MaxBatch)] : [.. _pending];
-                _pending.RemoveRange(0, batch.Length);
+                batch = TakeBatchLocked();
             }
 
             await _writerGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -110,4 +110,43 @@ public sealed class ArchiveDatabaseTests : IDisposable
         using ArchiveDatabase reopened = ArchiveDatabase.Open(Path.Combine(_directory.Path, "index.db"), create: false);
         Assert.Equal(2, Count(reopened));
     }
+
+    [Fact]
+    public async Task WriteWhenIdle_IsCommittedOnTheCallersThreadBeforeTheCallReturns()
+    {
+        using ArchiveDatabase db = Open();
+        int callerThread = Environment.CurrentManagedThreadId;
+        int bodyThread = -1;
+        Task<int> write = db.WriteAsync(
+            (c, tx) =>
+            {
+                bodyThread = Environment.CurrentManagedThreadId;
+                return ArchiveDatabase.Execute(c, "INSERT INTO t (v) VALUES (5)", tx);
+            },
+            CancellationToken.None);
+
+        Assert.True(write.IsCompletedSuccessfully);
+        Assert.Equal(callerThread, bodyThread);
+        Assert.Equal(1, await write);
+        Assert.Equal(1, Count(db));
+    }
+
+    [Fact]
+    public async Task WriteWhileTheWriterIsHeld_ReturnsAtOnceAndCommitsWhenReleased()
+    {
+        using ArchiveDatabase db = Open();
+        IDisposable held = await db.LockWriterAsync(CancellationToken.None);
+        Task<int> write = db.WriteAsync((c, tx) => ArchiveDatabase.Execute(c, "INSERT INTO t (v) VALUES (6)", tx), CancellationToken.None);
+        Task<int> second = db.WriteAsync((c, tx) => ArchiveDatabase.Execute(c, "INSERT INTO t (v) VALUES (7)", tx), CancellationToken.None);
+
+        // The caller is not blocked on the held writer: the writes wait for it off the caller's thread.
+        await Task.Delay(50);
+        Assert.False(write.IsCompleted);
+        Assert.False(second.IsCompleted);
+        held.Dispose();
+
+        Assert.Equal(1, await write.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, await second.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, Count(db));
+    }
 }
