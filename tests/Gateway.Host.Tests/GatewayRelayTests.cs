@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Gateway.Dicom.Network.Interop.Tests.Support;
 using Gateway.Host.Tests.Support;
 
@@ -98,6 +99,45 @@ public sealed class GatewayRelayTests : IDisposable
 
         Assert.True(find.Output.Contains("Received Final Find Response (Failed: UnableToProcess)", StringComparison.Ordinal), find.ToString());
         (await ExternalTool.RunAsync("echoscu", [.. gateway.Vlan(), "127.0.0.1", gateway.VlanPortText])).EnsureSuccess();
+    }
+
+    [Fact]
+    public async Task Find_UpstreamAnswersPendingWarning_TheDeviceGetsFF01()
+    {
+        // The upstream: a Study Root Q/R SCP over the test studies that does not index KVP, so that a query with it
+        // is answered with FF01 (optional key not supported) on every match.
+        string store = _temp.Sub("pacs");
+        await TestStudies.WriteAllAsync(store);
+        var service = new Gateway.Dicom.Network.Services.DirectoryQueryRetrieveService(new Gateway.Dicom.Network.Services.DirectoryQueryRetrieveOptions { Directory = store, AETitle = "PACS" });
+        await service.ScanAsync();
+        var acceptance = new Gateway.Dicom.Network.Associations.AssociationAcceptancePolicy
+        {
+            AETitle = "PACS",
+            AbstractSyntaxes = new Dictionary<string, IReadOnlyList<Gateway.Dicom.DicomTransferSyntax>>
+            {
+                [Gateway.Dicom.DicomUids.StudyRootQueryRetrieveInformationModelFind.Value] = [Gateway.Dicom.DicomTransferSyntax.ExplicitVRLittleEndian, Gateway.Dicom.DicomTransferSyntax.ImplicitVRLittleEndian],
+            },
+        };
+        await using var upstream = new Gateway.Dicom.Network.DicomServer(new Gateway.Dicom.Network.DicomServerOptions { Port = 0 }, acceptance, () => new Gateway.Dicom.Network.Services.DimseServiceDispatcher(find: service));
+        await upstream.StartAsync();
+        await using GatewayProcess gateway = await GatewayProcess.StartAsync(_temp.Sub("gateway"), new Dictionary<string, string?>
+        {
+            ["Gateway:Upstreams:Pacs:AETitle"] = "PACS",
+            ["Gateway:Upstreams:Pacs:Host"] = "127.0.0.1",
+            ["Gateway:Upstreams:Pacs:Port"] = upstream.LocalEndPoint!.Port.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Upstreams:Pacs:Tls"] = "false",
+            ["Gateway:Routing:QueryRetrieve"] = "Pacs",
+        });
+
+        ToolResult plain = (await ExternalTool.RunAsync(
+            "findscu", [.. gateway.Vlan(), "-d", "-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "127.0.0.1", gateway.VlanPortText])).EnsureSuccess();
+        ToolResult warned = (await ExternalTool.RunAsync(
+            "findscu", [.. gateway.Vlan(), "-d", "-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID", "-k", "KVP=120", "127.0.0.1", gateway.VlanPortText])).EnsureSuccess();
+
+        Assert.Equal(3, Regex.Count(plain.Output, "DIMSE Status +: 0xff00"));
+        Assert.DoesNotContain("0xff01", plain.Output, StringComparison.Ordinal);
+        Assert.Equal(3, Regex.Count(warned.Output, "DIMSE Status +: 0xff01"));
+        Assert.DoesNotContain("0xff00", warned.Output, StringComparison.Ordinal);
     }
 
     private static async Task AssertSameAsync(string source, string received, IEnumerable<TestInstance> expected)

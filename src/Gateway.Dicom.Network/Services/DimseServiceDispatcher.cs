@@ -127,9 +127,11 @@ public sealed partial class DimseServiceDispatcher : IDimseRequestHandler
         string? comment = null;
         try
         {
-            await foreach (DicomDataset match in _find.FindAsync(new QueryRequest(request.Association, request.PresentationContext.AbstractSyntax, identifier, null), cancellationToken).ConfigureAwait(false))
+            var query = new QueryRequest(request.Association, request.PresentationContext.AbstractSyntax, identifier, null);
+            await foreach (DicomDataset match in _find.FindAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                await RespondAsync(request, DimseCommandField.CFindResponse, DimseStatus.Pending, match, cancellationToken).ConfigureAwait(false);
+                DimseStatus pending = query.PendingStatus == DimseStatus.PendingWarning ? DimseStatus.PendingWarning : DimseStatus.Pending;
+                await RespondAsync(request, DimseCommandField.CFindResponse, pending, match, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && request.Association.State == AssociationState.Sta6Established)

@@ -14,6 +14,12 @@ public sealed partial class DirectoryQueryRetrieveService
         ArgumentNullException.ThrowIfNull(request);
         await WhenIndexedAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<DicomDataset> matches = Query(request.SopClassUid, request.Identifier);
+        if (HasUnsupportedKeys(request.Identifier))
+        {
+            // Keys this index does not hold are answered empty and match everything: each match says so (FF01).
+            request.PendingStatus = DimseStatus.PendingWarning;
+        }
+
         LogFind(_logger, request.Association.Id, request.Association.CallingAE, request.Identifier.GetString(DicomTags.QueryRetrieveLevel) ?? string.Empty, matches.Count);
         foreach (DicomDataset match in matches)
         {
@@ -105,6 +111,26 @@ public sealed partial class DirectoryQueryRetrieveService
         }
 
         return new QueryPlan(level, top, conditions);
+    }
+
+    // PS3.4 C.4.1.1.4: an Optional Key not supported for existence or matching. Here: a sequence (answered with an empty
+    // sequence, never matched) or an attribute the index neither stores nor computes at any level.
+    private static bool HasUnsupportedKeys(DicomDataset identifier)
+    {
+        foreach (DicomItem item in identifier)
+        {
+            if (IsReturnOnly(item.Tag))
+            {
+                continue;
+            }
+
+            if (item is not DicomElement || (QueryRetrieveAttributes.StoredLevel(item.Tag) ?? QueryRetrieveAttributes.ComputedLevel(item.Tag)) is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsReturnOnly(DicomTag tag) =>

@@ -67,6 +67,8 @@ public sealed partial class FindRelay(IOptions<GatewayOptions> options, Upstream
                 {
                     if (response.DataSet is { } match)
                     {
+                        // FF01 (optional keys not supported upstream) reaches the device as the upstream sent it.
+                        request.PendingStatus = response.Status;
                         yield return match;
                     }
                 }

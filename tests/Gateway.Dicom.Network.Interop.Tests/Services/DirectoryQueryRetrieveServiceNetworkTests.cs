@@ -132,6 +132,47 @@ public sealed class DirectoryQueryRetrieveServiceNetworkTests : IDisposable
         await association.ReleaseAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Find_WithAKeyTheIndexDoesNotHold_EachMatchIsPendingWarning(bool unsupportedKey)
+    {
+        string store = _temp.Sub("store");
+        await TestStudies.WriteAllAsync(store);
+        await using QueryRetrieveHost host = await QueryRetrieveHost.StartAsync(store);
+        string find = DicomUids.StudyRootQueryRetrieveInformationModelFind.Value;
+        var request = new AssociationRequest
+        {
+            CallingAE = "OURSCU",
+            CalledAE = QueryRetrieveHost.AETitle,
+            PresentationContexts = [new PresentationContextProposal(1, find, Uncompressed)],
+        };
+        DicomDataset identifier = new DicomDataset()
+            .SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "STUDY")
+            .SetString(DicomTags.StudyInstanceUID, DicomVR.UI, string.Empty)
+            .SetString(DicomTags.PatientName, DicomVR.PN, string.Empty);
+        if (unsupportedKey)
+        {
+            // KVP is not in the index: it matches everything and comes back empty (PS3.4 C.4.1.1.4: FF01).
+            identifier.SetString(DicomTags.KVP, DicomVR.DS, "120");
+        }
+
+        List<DimseResponse> responses = [];
+        await using (DicomAssociation association = await DicomClient.ConnectAsync(new DicomClientOptions { Host = "127.0.0.1", Port = host.Port }, request))
+        {
+            await foreach (DimseResponse response in association.FindAsync(find, identifier))
+            {
+                responses.Add(response);
+            }
+
+            await association.ReleaseAsync();
+        }
+
+        Assert.Equal(TestStudies.All.Select(i => i.StudyUid).Distinct().Count(), responses.Count - 1);
+        Assert.All(responses[..^1], r => Assert.Equal(unsupportedKey ? DimseStatus.PendingWarning : DimseStatus.Pending, r.Status));
+        Assert.Equal(DimseStatus.Success, responses[^1].Status);
+    }
+
     private static async Task<DicomAssociation> ConnectAsync(QueryRetrieveHost host, IDimseRequestHandler handler)
     {
         // Only CT Image Storage with the SCP role (no MR), and Verification.

@@ -113,6 +113,24 @@ public sealed class DimseServiceDispatcherTests
     }
 
     [Fact]
+    public async Task Find_ServiceSetsPendingWarning_ThoseMatchesGoOutAsFF01()
+    {
+        var find = new FakeFind(matches: 4, blockAfter: int.MaxValue) { WarnFrom = 2 };
+        await using TestServer server = await TestServer.StartAsync(find: find);
+        await using DicomAssociation association = await server.ConnectAsync(TestServer.Request(TestPdus.StudyRootFind));
+
+        var responses = new List<DimseResponse>();
+        await foreach (DimseResponse response in association.FindAsync(TestPdus.StudyRootFind, StudyQuery()))
+        {
+            responses.Add(response);
+        }
+
+        Assert.Equal([DimseStatus.Pending, DimseStatus.Pending, DimseStatus.PendingWarning, DimseStatus.PendingWarning, DimseStatus.Success], responses.Select(r => r.Status));
+        Assert.Equal(["P0", "P1", "P2", "P3"], responses[..^1].Select(r => r.DataSet!.GetString(DicomTags.PatientID)));
+        await association.ReleaseAsync();
+    }
+
+    [Fact]
     public async Task Find_ServiceFails_FinalStatusWithComment()
     {
         var find = new FakeFind(matches: 3, blockAfter: int.MaxValue) { FailWith = new DimseStatus(0xA700) };
@@ -322,6 +340,9 @@ public sealed class DimseServiceDispatcherTests
         /// <summary>Length of a Study Description (UT) added to each match, to make matches big.</summary>
         public int Padding { get; init; }
 
+        /// <summary>From this match on, each is yielded with Pending Warning (FF01) set on the request.</summary>
+        public int WarnFrom { get; init; } = int.MaxValue;
+
         public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             LastQuery = request.Identifier;
@@ -342,6 +363,7 @@ public sealed class DimseServiceDispatcherTests
                     match.SetString(DicomTags.StudyDescription, DicomVR.UT, new string('x', Padding));
                 }
 
+                request.PendingStatus = i >= WarnFrom ? DimseStatus.PendingWarning : DimseStatus.Pending;
                 yield return match;
             }
 
