@@ -72,7 +72,9 @@ public sealed partial class DirectoryQueryRetrieveService
         {
             // A C-FIND whose unique key of a level above is present but empty (universal) searches every entity of that
             // level, as dcmqrscp and Orthanc answer it (a SERIES query across studies). One without the key is refused,
-            // as dcmqrscp refuses it, and so is a retrieve without a value for it.
+            // as dcmqrscp refuses it. A retrieve needs a value for it: the baseline retrieve names entities by their
+            // unique keys (PS3.4 C.4.2.2.1), and Orthanc refuses one without (dcmqrscp 3.6.7 retrieves whatever the
+            // other keys match).
             DicomTag unique = QueryRetrieveAttributes.UniqueKey(above);
             if (!identifier.Contains(unique) || (retrieve && DicomQueryMatcher.IsUniversal(identifier.GetStrings(unique))))
             {
@@ -80,9 +82,12 @@ public sealed partial class DirectoryQueryRetrieveService
             }
         }
 
-        if (retrieve && DicomQueryMatcher.IsUniversal(identifier.GetStrings(QueryRetrieveAttributes.UniqueKey(level))))
+        if (retrieve && DicomQueryMatcher.IsUniversal(identifier.GetStrings(QueryRetrieveAttributes.UniqueKey(level)))
+            && !(level == QueryRetrieveLevel.Study && !DicomQueryMatcher.IsUniversal(identifier.GetStrings(DicomTags.AccessionNumber))))
         {
-            // Retrieving everything by leaving out the unique key is refused, as dcmqrscp refuses it.
+            // Retrieving everything by leaving out the unique key is refused, as Orthanc refuses it. A study may instead be
+            // named by its Accession Number, which Orthanc and dcmqrscp both accept: devices that know the order and not
+            // the study retrieve that way.
             throw new DimseStatusException(DimseStatus.DataSetDoesNotMatchSopClass, $"a {QueryRetrieveAttributes.LevelName(level)} retrieve needs the unique key {QueryRetrieveAttributes.UniqueKey(level)}");
         }
 

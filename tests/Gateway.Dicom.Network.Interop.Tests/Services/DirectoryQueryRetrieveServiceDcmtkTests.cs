@@ -212,6 +212,31 @@ public sealed class DirectoryQueryRetrieveServiceDcmtkTests : IClassFixture<Dcmt
     }
 
     [Fact]
+    public async Task MovescuAndGetscu_StudyByAccessionNumber_RetrieveThatStudy()
+    {
+        // No Study Instance UID: the study is named by its Accession Number, as Orthanc and dcmqrscp both accept.
+        int destinationPort = FreePort.Next();
+        string received = _temp.Sub("received");
+        await using BackgroundTool storescp = await BackgroundTool.StartStorescpAsync("DEST", received, destinationPort);
+        await using QueryRetrieveHost host = await StartWithCorpusAsync(new Dictionary<string, DicomClientOptions>
+        {
+            ["DEST"] = new() { Host = "127.0.0.1", Port = destinationPort },
+        });
+        string output = _temp.Sub("get");
+
+        ToolResult move = await ExternalTool.RunAsync(
+            "movescu", [.. host.Calling(), "-v", "-S", "-aem", "DEST", "-k", "QueryRetrieveLevel=STUDY", "-k", "AccessionNumber=ACC1", "127.0.0.1", host.PortText]);
+        ToolResult get = await ExternalTool.RunAsync(
+            "getscu", [.. host.Calling(), "-v", "-S", "-od", output, "-k", "QueryRetrieveLevel=STUDY", "-k", "AccessionNumber=ACC1", "127.0.0.1", host.PortText]);
+
+        move.EnsureSuccess();
+        get.EnsureSuccess();
+        Assert.Contains("Received Final Move Response (Success)", move.Output, StringComparison.Ordinal);
+        await AssertSameDataSetsAsync([.. TestStudies.InStudy(TestStudies.Study1)], received);
+        await AssertSameDataSetsAsync([.. TestStudies.InStudy(TestStudies.Study1)], output);
+    }
+
+    [Fact]
     public async Task Getscu_ImageLevelUidList_RetrievesOnlyThoseInstances()
     {
         await using QueryRetrieveHost host = await StartWithCorpusAsync();
