@@ -108,13 +108,9 @@ public sealed class DirectoryQueryRetrieveServiceDcmtkTests : IClassFixture<Dcmt
     [Fact]
     public async Task Movescu_StudiesToStorescp_DeliversDataSetsByteForByte()
     {
-        int destinationPort = FreePort.Next();
-        string received = _temp.Sub("received");
-        await using BackgroundTool storescp = await BackgroundTool.StartStorescpAsync("DEST", received, destinationPort);
-        await using QueryRetrieveHost host = await StartWithCorpusAsync(new Dictionary<string, DicomClientOptions>
-        {
-            ["DEST"] = new() { Host = "127.0.0.1", Port = destinationPort },
-        });
+        (BackgroundTool destination, Dictionary<string, DicomClientOptions> destinations, string received) = await StartDestinationAsync();
+        await using BackgroundTool storescp = destination;
+        await using QueryRetrieveHost host = await StartWithCorpusAsync(destinations);
 
         // A list of UIDs: study 1 (explicit VR CT and MR) and study 3 (an implicit VR Secondary Capture image).
         ToolResult move = await ExternalTool.RunAsync(
@@ -178,13 +174,9 @@ public sealed class DirectoryQueryRetrieveServiceDcmtkTests : IClassFixture<Dcmt
             await (TestStudies.All[0] with { SopInstanceUid = TestStudies.Root + ".9." + i, InstanceNumber = i }).WriteAsync(store);
         }
 
-        int destinationPort = FreePort.Next();
-        string received = _temp.Sub("received");
-        await using BackgroundTool storescp = await BackgroundTool.StartStorescpAsync("DEST", received, destinationPort);
-        await using QueryRetrieveHost host = await QueryRetrieveHost.StartAsync(store, new Dictionary<string, DicomClientOptions>
-        {
-            ["DEST"] = new() { Host = "127.0.0.1", Port = destinationPort },
-        });
+        (BackgroundTool destination, Dictionary<string, DicomClientOptions> destinations, string received) = await StartDestinationAsync();
+        await using BackgroundTool storescp = destination;
+        await using QueryRetrieveHost host = await QueryRetrieveHost.StartAsync(store, destinations);
 
         ToolResult move = await ExternalTool.RunAsync(
             "movescu", [.. host.Calling(), "-v", "--cancel", "1", "-S", "-aem", "DEST", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + TestStudies.Study1, "127.0.0.1", host.PortText]);
@@ -215,13 +207,9 @@ public sealed class DirectoryQueryRetrieveServiceDcmtkTests : IClassFixture<Dcmt
     public async Task MovescuAndGetscu_StudyByAccessionNumber_RetrieveThatStudy()
     {
         // No Study Instance UID: the study is named by its Accession Number, as Orthanc and dcmqrscp both accept.
-        int destinationPort = FreePort.Next();
-        string received = _temp.Sub("received");
-        await using BackgroundTool storescp = await BackgroundTool.StartStorescpAsync("DEST", received, destinationPort);
-        await using QueryRetrieveHost host = await StartWithCorpusAsync(new Dictionary<string, DicomClientOptions>
-        {
-            ["DEST"] = new() { Host = "127.0.0.1", Port = destinationPort },
-        });
+        (BackgroundTool destination, Dictionary<string, DicomClientOptions> destinations, string received) = await StartDestinationAsync();
+        await using BackgroundTool storescp = destination;
+        await using QueryRetrieveHost host = await StartWithCorpusAsync(destinations);
         string output = _temp.Sub("get");
 
         ToolResult move = await ExternalTool.RunAsync(
@@ -251,6 +239,15 @@ public sealed class DirectoryQueryRetrieveServiceDcmtkTests : IClassFixture<Dcmt
 
         get.EnsureSuccess();
         await AssertSameDataSetsAsync([.. TestStudies.All.Where(i => i.SopInstanceUid == TestStudies.Instance(1) || i.SopInstanceUid == TestStudies.Instance(3))], output);
+    }
+
+    // A storescp listening as the C-MOVE destination DEST, the destinations that name it, and where its files go.
+    private async Task<(BackgroundTool Storescp, Dictionary<string, DicomClientOptions> Destinations, string Received)> StartDestinationAsync()
+    {
+        int port = FreePort.Next();
+        string received = _temp.Sub("received");
+        BackgroundTool storescp = await BackgroundTool.StartStorescpAsync("DEST", received, port);
+        return (storescp, new Dictionary<string, DicomClientOptions> { ["DEST"] = new() { Host = "127.0.0.1", Port = port } }, received);
     }
 
     private async Task<QueryRetrieveHost> StartWithCorpusAsync(IReadOnlyDictionary<string, DicomClientOptions>? destinations = null)
