@@ -42,7 +42,7 @@ internal static class DicomDumpWriter
         }
 
         await output.WriteLineAsync("# Dicom-Data-Set").ConfigureAwait(false);
-        await output.WriteLineAsync("# Used TransferSyntax: " + file.TransferSyntax.Name).ConfigureAwait(false);
+        await output.WriteLineAsync("# Used TransferSyntax: " + DcmtkName(file.TransferSyntax)).ConfigureAwait(false);
 
         DicomStreamReader reader = file.Reader;
         var characterSets = new Stack<DicomCharacterSet>();
@@ -119,6 +119,23 @@ internal static class DicomDumpWriter
             }
         }
     }
+
+    // The name dcmdump gives a transfer syntax in its "Used TransferSyntax" line (DCMTK 3.6.7, checked one by one with
+    // dcmconv, dcmcjpeg, dcmcrle and dcmcjpls output); any other syntax goes by its PS3.6 name.
+    private static string DcmtkName(DicomTransferSyntax syntax) => syntax.Uid.Value switch
+    {
+        "1.2.840.10008.1.2" => "Little Endian Implicit",
+        "1.2.840.10008.1.2.1" => "Little Endian Explicit",
+        "1.2.840.10008.1.2.2" => "Big Endian Explicit",
+        "1.2.840.10008.1.2.1.99" => "Deflated Explicit VR Little Endian",
+        "1.2.840.10008.1.2.4.50" => "JPEG Baseline",
+        "1.2.840.10008.1.2.4.51" => "JPEG Extended, Process 2+4",
+        "1.2.840.10008.1.2.4.57" => "JPEG Lossless, Non-hierarchical, Process 14",
+        "1.2.840.10008.1.2.4.70" => "JPEG Lossless, Non-hierarchical, 1st Order Prediction",
+        "1.2.840.10008.1.2.4.80" => "JPEG-LS Lossless",
+        "1.2.840.10008.1.2.5" => "RLE Lossless",
+        _ => syntax.Name,
+    };
 
     private static string Keyword(DicomTag tag, string? privateCreator) =>
         Gateway.Dicom.Dictionary.DicomDictionary.Standard.FindKeyword(tag, privateCreator) ?? (tag.IsPrivate ? "PrivateTag" : "Unknown Tag & Data");

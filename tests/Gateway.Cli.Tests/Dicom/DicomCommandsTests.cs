@@ -36,7 +36,7 @@ public sealed partial class DicomCommandsTests : IDisposable
         Assert.Empty(result.StandardError);
         string[] lines = result.StandardOutput.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Contains("# Dicom-File-Format", lines);
-        Assert.Contains("# Used TransferSyntax: Explicit VR Little Endian", lines);
+        Assert.Contains("# Used TransferSyntax: Little Endian Explicit", lines);
         Assert.Matches(@"^\(0002,0010\) UI \[1\.2\.840\.10008\.1\.2\.1\] +#  20, 1 TransferSyntaxUID$", Line(lines, "(0002,0010)"));
         Assert.Matches(@"^\(0008,0008\) CS \[ORIGINAL\\PRIMARY\\AXIAL\] +#  22, 3 ImageType$", Line(lines, "(0008,0008)"));
         Assert.Matches(@"^\(0010,0010\) PN \[Müller\^Jürgen\] +#  14, 1 PatientName$", Line(lines, "(0010,0010)"));

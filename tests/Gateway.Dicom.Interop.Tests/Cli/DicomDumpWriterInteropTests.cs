@@ -39,5 +39,12 @@ public sealed class DicomDumpWriterInteropTests(DcmtkFixture dcmtk) : IClassFixt
         }
 
         Assert.Equal(expected.Count, actual.Count);
+
+        // The data set's transfer syntax is named as dcmdump names it. (For a data set without File Meta Information
+        // dcmdump also prints an empty meta header, "Unknown Transfer Syntax"; gatewayctl prints no meta header.)
+        Assert.Equal(DataSetTransferSyntax(plain.StandardOutput), DataSetTransferSyntax(stdout));
     }
+
+    private static string DataSetTransferSyntax(string dump) =>
+        dump.Split('\n').Select(l => l.TrimEnd('\r')).Last(l => l.StartsWith("# Used TransferSyntax: ", StringComparison.Ordinal));
 }
