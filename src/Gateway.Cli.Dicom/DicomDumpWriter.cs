@@ -29,7 +29,7 @@ internal static class DicomDumpWriter
             await output.WriteLineAsync("# Dicom-File-Format").ConfigureAwait(false);
             await output.WriteLineAsync().ConfigureAwait(false);
             await output.WriteLineAsync("# Dicom-Meta-Information-Header").ConfigureAwait(false);
-            await output.WriteLineAsync("# Used TransferSyntax: Little Endian Explicit").ConfigureAwait(false);
+            await output.WriteLineAsync("# Used TransferSyntax: " + DcmtkName(DicomTransferSyntax.ExplicitVRLittleEndian)).ConfigureAwait(false);
             foreach (DicomItem item in file.FileMetaInformation)
             {
                 if (item is DicomElement e)

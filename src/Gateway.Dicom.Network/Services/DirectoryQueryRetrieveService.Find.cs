@@ -13,8 +13,8 @@ public sealed partial class DirectoryQueryRetrieveService
     {
         ArgumentNullException.ThrowIfNull(request);
         await WhenIndexedAsync(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<DicomDataset> matches = Query(request.SopClassUid, request.Identifier);
-        if (HasUnsupportedKeys(request.Identifier))
+        (IReadOnlyList<DicomDataset> matches, QueryPlan plan) = Answer(request.SopClassUid, request.Identifier);
+        if (plan.HasUnsupportedKeys)
         {
             // Keys this index does not hold are answered empty and match everything: each match says so (FF01).
             request.PendingStatus = DimseStatus.PendingWarning;
@@ -44,8 +44,13 @@ public sealed partial class DirectoryQueryRetrieveService
     {
         ArgumentNullException.ThrowIfNull(informationModel);
         ArgumentNullException.ThrowIfNull(identifier);
+        return Answer(informationModel, identifier).Matches;
+    }
+
+    private (IReadOnlyList<DicomDataset> Matches, QueryPlan Plan) Answer(string informationModel, DicomDataset identifier)
+    {
         QueryPlan plan = Plan(informationModel, identifier, retrieve: false);
-        return _index.Match(plan, _options.MaxMatches, node => BuildResponse(node, identifier, plan.Level));
+        return (_index.Match(plan, _options.MaxMatches, node => BuildResponse(node, identifier, plan.Level)), plan);
     }
 
     // PS3.4 C.4.1.2.1 / C.4.2.2.1 (baseline, hierarchical): validates the identifier and turns its keys into conditions.
@@ -82,8 +87,8 @@ public sealed partial class DirectoryQueryRetrieveService
             }
         }
 
-        if (retrieve && DicomQueryMatcher.IsUniversal(identifier.GetStrings(QueryRetrieveAttributes.UniqueKey(level)))
-            && !(level == QueryRetrieveLevel.Study && !DicomQueryMatcher.IsUniversal(identifier.GetStrings(DicomTags.AccessionNumber))))
+        bool studyByAccession = level == QueryRetrieveLevel.Study && !DicomQueryMatcher.IsUniversal(identifier.GetStrings(DicomTags.AccessionNumber));
+        if (retrieve && !studyByAccession && DicomQueryMatcher.IsUniversal(identifier.GetStrings(QueryRetrieveAttributes.UniqueKey(level))))
         {
             // Retrieving everything by leaving out the unique key is refused, as Orthanc refuses it. A study may instead be
             // named by its Accession Number, which Orthanc and dcmqrscp both accept: devices that know the order and not
@@ -92,11 +97,18 @@ public sealed partial class DirectoryQueryRetrieveService
         }
 
         var conditions = new List<QueryCondition>();
+        bool unsupported = false;
         foreach (DicomItem item in identifier)
         {
-            if (item is not DicomElement element || IsReturnOnly(item.Tag))
+            if (IsReturnOnly(item.Tag))
+            {
+                continue;
+            }
+
+            if (item is not DicomElement element)
             {
                 // Sequence keys are matched universally (their items are not indexed); see BuildResponse.
+                unsupported = true;
                 continue;
             }
 
@@ -104,6 +116,7 @@ public sealed partial class DirectoryQueryRetrieveService
             QueryRetrieveLevel? stored = QueryRetrieveAttributes.StoredLevel(element.Tag);
             QueryRetrieveLevel? computed = QueryRetrieveAttributes.ComputedLevel(element.Tag);
             QueryRetrieveLevel? holder = stored ?? computed;
+            unsupported |= holder is null;
 
             // Keys that are not indexed, or belong below the level asked for, are universal matching (and returned empty).
             if (DicomQueryMatcher.IsUniversal(values) || holder is null || holder > level)
@@ -115,27 +128,7 @@ public sealed partial class DirectoryQueryRetrieveService
             conditions.Add(new QueryCondition(element.Tag, holder.Value, vr, values, stored is null));
         }
 
-        return new QueryPlan(level, top, conditions);
-    }
-
-    // PS3.4 C.4.1.1.4: an Optional Key not supported for existence or matching. Here: a sequence (answered with an empty
-    // sequence, never matched) or an attribute the index neither stores nor computes at any level.
-    private static bool HasUnsupportedKeys(DicomDataset identifier)
-    {
-        foreach (DicomItem item in identifier)
-        {
-            if (IsReturnOnly(item.Tag))
-            {
-                continue;
-            }
-
-            if (item is not DicomElement || (QueryRetrieveAttributes.StoredLevel(item.Tag) ?? QueryRetrieveAttributes.ComputedLevel(item.Tag)) is null)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return new QueryPlan(level, top, conditions, unsupported);
     }
 
     private static bool IsReturnOnly(DicomTag tag) =>

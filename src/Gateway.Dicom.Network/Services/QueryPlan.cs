@@ -4,4 +4,8 @@ namespace Gateway.Dicom.Network.Services;
 /// <param name="Level">The Query/Retrieve Level.</param>
 /// <param name="TopLevel">PATIENT for the Patient Root model, STUDY for Study Root (whose STUDY level holds the patient attributes).</param>
 /// <param name="Conditions">The keys that are not universal, each at a level at or above <paramref name="Level"/>.</param>
-internal sealed record QueryPlan(QueryRetrieveLevel Level, QueryRetrieveLevel TopLevel, IReadOnlyList<QueryCondition> Conditions);
+/// <param name="HasUnsupportedKeys">
+/// The identifier holds an Optional Key the index does not support (PS3.4 C.4.1.1.4): a sequence (answered with an empty
+/// sequence, never matched) or an attribute it neither stores nor computes at any level.
+/// </param>
+internal sealed record QueryPlan(QueryRetrieveLevel Level, QueryRetrieveLevel TopLevel, IReadOnlyList<QueryCondition> Conditions, bool HasUnsupportedKeys);
