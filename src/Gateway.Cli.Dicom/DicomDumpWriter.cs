@@ -46,6 +46,10 @@ internal static class DicomDumpWriter
 
         DicomStreamReader reader = file.Reader;
         var characterSets = new Stack<DicomCharacterSet>();
+
+        // Whether each open sequence and item had undefined length: dcmdump marks the delimiters it adds to explicit-length
+        // ones ("for re-encoding"), as they are not in the file.
+        var undefinedLengths = new Stack<bool>();
         DicomCharacterSet characterSet = DicomCharacterSet.Default;
         byte[] shown = new byte[MaxShownBytes];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -81,19 +85,21 @@ internal static class DicomDumpWriter
 
                 case DicomTokenType.SequenceStart:
                     characterSets.Push(characterSet);
+                    undefinedLengths.Push(reader.IsUndefinedLength);
                     await output.WriteLineAsync(FormatLine(depth, reader.Tag, DicomVR.SQ, reader.IsUndefinedLength ? "(Sequence with undefined length)" : "(Sequence with explicit length)", reader.Length, 1, Keyword(reader.Tag, reader.PrivateCreator))).ConfigureAwait(false);
                     break;
                 case DicomTokenType.ItemStart:
+                    undefinedLengths.Push(reader.IsUndefinedLength);
                     await output.WriteLineAsync(FormatItemLine(depth, "fffe,e000", "na", reader.IsUndefinedLength ? "(Item with undefined length)" : "(Item with explicit length)", reader.Length, 1, "Item")).ConfigureAwait(false);
                     break;
                 case DicomTokenType.ItemEnd:
                     // Nested items inherit the character set of the data set around their sequence.
                     characterSet = characterSets.Peek();
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e00d", "na", "(ItemDelimitationItem)", 0, 0, "ItemDelimitationItem")).ConfigureAwait(false);
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e00d", "na", undefinedLengths.Pop() ? "(ItemDelimitationItem)" : "(ItemDelimitationItem for re-encoding)", 0, 0, "ItemDelimitationItem")).ConfigureAwait(false);
                     break;
                 case DicomTokenType.SequenceEnd:
                     characterSet = characterSets.Pop();
-                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e0dd", "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem")).ConfigureAwait(false);
+                    await output.WriteLineAsync(FormatItemLine(depth, "fffe,e0dd", "na", undefinedLengths.Pop() ? "(SequenceDelimitationItem)" : "(SequenceDelimitationItem for re-encod.)", 0, 0, "SequenceDelimitationItem")).ConfigureAwait(false);
                     break;
                 case DicomTokenType.FragmentsStart:
                     await output.WriteLineAsync(FormatLine(depth, reader.Tag, reader.VR, "(PixelSequence)", uint.MaxValue, 1, "PixelData")).ConfigureAwait(false);
@@ -137,8 +143,9 @@ internal static class DicomDumpWriter
         _ => syntax.Name,
     };
 
+    // dcmdump's name for an element its dictionary does not know, public or private alike.
     private static string Keyword(DicomTag tag, string? privateCreator) =>
-        Gateway.Dicom.Dictionary.DicomDictionary.Standard.FindKeyword(tag, privateCreator) ?? (tag.IsPrivate ? "PrivateTag" : "Unknown Tag & Data");
+        Gateway.Dicom.Dictionary.DicomDictionary.Standard.FindKeyword(tag, privateCreator) ?? "Unknown Tag & Data";
 
     private static string FormatLine(int depth, DicomTag tag, DicomVR vr, string value, uint length, int vm, string keyword)
     {
