@@ -1,4 +1,7 @@
 using System.Text;
+using Gateway.Audit;
+using Gateway.Audit.Export;
+using Gateway.Audit.Records;
 using Gateway.Dicom.Model;
 using Gateway.Dicom.Network.Dimse;
 using Gateway.Dicom.Network.Pdus;
@@ -25,6 +28,7 @@ public static class FuzzSeeds
         "dimse-command" => CommandSets(),
         "multipart" => MultipartBodies(repository),
         "policy" => [.. Directory.GetFiles(Path.Combine(repository, "policies"), "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)],
+        "audit-bundle" => AuditBundles(),
         _ => throw new ArgumentException($"unknown fuzz target '{target}'", nameof(target)),
     };
 
@@ -41,6 +45,69 @@ public static class FuzzSeeds
         }
 
         throw new InvalidOperationException($"no Gateway.sln above {start}");
+    }
+
+    // Two bundles exported from a fresh log of a few records (one of a single record, one of all), in the target's layout.
+    private static byte[][] AuditBundles()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "gateway-fuzz-audit-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string logDirectory = Path.Combine(directory, "log");
+            var options = new AuditLogOptions { Directory = logDirectory, Origin = "fuzz.example/audit", CheckpointEveryRecords = 2 };
+            AuditLog log = AuditLog.Open(options);
+            try
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    log.AppendAsync(new AuditRecord
+                    {
+                        EventId = AuditEventId.DicomInstancesTransferred,
+                        Action = AuditEventAction.Create,
+                        EventTime = new DateTimeOffset(2026, 1, 2, 3, 4, i, TimeSpan.Zero),
+                        Outcome = AuditEventOutcome.Success,
+                        ActiveParticipants = [AuditRecords.ApplicationEntity("CT" + i, "10.1.2.3", isRequestor: true, AuditCodes.SourceRole)],
+                        Source = new AuditSource { SourceId = "fuzz" },
+                        ParticipantObjects = [AuditRecords.Patient("PID-" + i, "DOE^JANE"), AuditRecords.Study("1.2.3." + i, [new AuditSopClass(CtImageStorage, 2)])],
+                    }).AsTask().GetAwaiter().GetResult();
+                }
+
+                return [Export(log, directory, "one", new AuditFilter { PatientId = "PID-3" }), Export(log, directory, "all", new AuditFilter())];
+            }
+            finally
+            {
+                log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        static byte[] Export(AuditLog log, string directory, string name, AuditFilter filter)
+        {
+            string bundle = Path.Combine(directory, name);
+            AuditExporter.ExportAsync(log, new AuditExportRequest
+            {
+                Filter = filter,
+                Format = AuditExportFormat.Jsonl,
+                OutputPath = bundle,
+                Requestor = new AuditActiveParticipant { UserId = "fuzz", UserIsRequestor = true },
+                Source = new AuditSource { SourceId = "fuzz" },
+            }).GetAwaiter().GetResult();
+            var input = new List<byte>();
+            foreach (string file in FuzzTargets.AuditBundleFiles)
+            {
+                if (input.Count > 0)
+                {
+                    input.AddRange(FuzzTargets.AuditBundleSeparator);
+                }
+
+                input.AddRange(File.ReadAllBytes(Path.Combine(bundle, file)));
+            }
+
+            return [.. input];
+        }
     }
 
     private static byte[][] DicomFiles(string repository)

@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Audit.Export;
 using Gateway.Dicom;
 using Gateway.Dicom.IO;
 using Gateway.Dicom.Model;
@@ -27,6 +28,7 @@ public static class FuzzTargets
         new("dimse-command", DimseCommandSet),
         new("multipart", Multipart),
         new("policy", Policy),
+        new("audit-bundle", AuditBundle),
     ];
 
     /// <summary>The target named <paramref name="name"/>.</summary>
@@ -134,6 +136,39 @@ public static class FuzzTargets
         string text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetString(input);
         _ = PolicyLoader.Load([new PolicySource("fuzz.yaml", text)]);
     }
+
+    /// <summary>
+    /// The audit export bundle verifier (<c>gatewayctl audit verify-export</c>), which a compliance officer runs on a bundle
+    /// from anywhere: the input is the bundle's files, <see cref="AuditBundleFiles"/> in that order, separated by
+    /// <see cref="AuditBundleSeparator"/>. Rejections are values (the report's problems): it must never throw.
+    /// </summary>
+    public static void AuditBundle(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        ReadOnlySpan<byte> rest = input;
+        foreach (string name in AuditBundleFiles)
+        {
+            int at = rest.IndexOf(AuditBundleSeparator);
+            if (at < 0)
+            {
+                files[name] = rest.ToArray();
+                break;
+            }
+
+            files[name] = rest[..at].ToArray();
+            rest = rest[(at + AuditBundleSeparator.Length)..];
+        }
+
+        _ = AuditBundleVerifier.Verify(files, trustedKey: null);
+    }
+
+    /// <summary>The files of an <c>audit-bundle</c> input, in order.</summary>
+    public static IReadOnlyList<string> AuditBundleFiles { get; } =
+        [Gateway.Audit.Export.AuditBundle.Manifest, Gateway.Audit.Export.AuditBundle.Proofs, Gateway.Audit.Export.AuditBundle.Checkpoint, Gateway.Audit.Export.AuditBundle.PublicKey, "records.jsonl"];
+
+    /// <summary>What separates the files of an <c>audit-bundle</c> input (ASCII record separators around a newline).</summary>
+    public static ReadOnlySpan<byte> AuditBundleSeparator => "\u001e\n\u001e"u8;
 
     // Decodes every value the way the archive's indexer and the JSON writer would read them.
     private static void Touch(DicomDataset dataset)

@@ -61,7 +61,17 @@ public sealed class NoteVerifier
             throw new FormatException("note verifier key is not an Ed25519 key");
         }
 
-        var verifier = new NoteVerifier(parts[0], keyBytes[1..]);
+        NoteVerifier verifier;
+        try
+        {
+            verifier = new NoteVerifier(parts[0], keyBytes[1..]);
+        }
+        catch (ArgumentException ex)
+        {
+            // A name the note format does not allow, or 32 bytes that are no point on the curve (BouncyCastle's check).
+            throw new FormatException("malformed note verifier key: " + ex.Message, ex);
+        }
+
         if (NoteKeys.Hex(verifier.KeyId) != parts[1])
         {
             throw new FormatException("note verifier key id does not match the key");

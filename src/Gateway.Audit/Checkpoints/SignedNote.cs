@@ -33,6 +33,12 @@ public static class SignedNote
             throw new FormatException("malformed signed note: no blank line before the signatures");
         }
 
+        if (split + 2 == note.Length)
+        {
+            // The note ends in the blank line: there is no signature line after it.
+            throw new FormatException("malformed signed note: no signature after the blank line");
+        }
+
         string text = note[..(split + 1)];
         CheckText(text);
         string[] lines = note[(split + 2)..^1].Split('\n');

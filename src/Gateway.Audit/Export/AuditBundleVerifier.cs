@@ -24,7 +24,6 @@ public static class AuditBundleVerifier
     public static AuditBundleReport Verify(string bundlePath, NoteVerifier? trustedKey = null)
     {
         ArgumentNullException.ThrowIfNull(bundlePath);
-        var problems = new List<string>();
         Dictionary<string, byte[]> files;
         try
         {
@@ -34,6 +33,14 @@ public static class AuditBundleVerifier
         {
             throw new IOException($"{bundlePath} is not a readable bundle: {ex.Message}", ex);
         }
+
+        return Verify(files, trustedKey);
+    }
+
+    /// <summary>Verifies a bundle whose files (by name) are already read; every problem is reported, none thrown.</summary>
+    internal static AuditBundleReport Verify(IReadOnlyDictionary<string, byte[]> files, NoteVerifier? trustedKey)
+    {
+        var problems = new List<string>();
 
         AuditBundleReport Fail(string problem, Checkpoint? checkpoint = null)
         {
@@ -59,7 +66,7 @@ public static class AuditBundleVerifier
             return Fail($"{AuditBundle.PublicKey}: {ex.Message}");
         }
 
-        if (trustedKey is not null && Text(files[AuditBundle.PublicKey]).Trim() != trustedKey.Encode())
+        if (trustedKey is not null && TryText(files[AuditBundle.PublicKey])?.Trim() != trustedKey.Encode())
         {
             problems.Add($"{AuditBundle.PublicKey} is not the trusted key (checked with the trusted key regardless)");
         }
@@ -85,8 +92,13 @@ public static class AuditBundleVerifier
             return Fail($"the bundle has no {manifest.Value.recordsFile}", checkpoint);
         }
 
+        if (TryText(files[AuditBundle.Proofs]) is not { } proofsText)
+        {
+            return Fail($"{AuditBundle.Proofs}: not UTF-8", checkpoint);
+        }
+
         var records = new List<(long Index, AuditRecord Record)>();
-        string[] lines = Text(files[AuditBundle.Proofs]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = proofsText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         long previousIndex = -1;
         foreach (string line in lines)
         {
@@ -256,15 +268,18 @@ public static class AuditBundleVerifier
         return $"first difference at byte {at}";
     }
 
-    private static string Text(byte[] bytes)
+    private static string Text(byte[] bytes) => TryText(bytes) ?? throw new FormatException("not UTF-8");
+
+    // Null when the bytes are not UTF-8.
+    private static string? TryText(byte[] bytes)
     {
         try
         {
             return StrictUtf8.GetString(bytes);
         }
-        catch (DecoderFallbackException ex)
+        catch (DecoderFallbackException)
         {
-            throw new FormatException("not UTF-8", ex);
+            return null;
         }
     }
 

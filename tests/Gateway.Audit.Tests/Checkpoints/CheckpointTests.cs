@@ -48,6 +48,20 @@ public sealed class CheckpointTests
         Assert.Throws<FormatException>(() => SignedNote.Open(note, signer.Verifier));
     }
 
+    [Theory]
+    [InlineData("\n\n")]
+    [InlineData("\n\n\n")]
+    public void SignedNote_EndingInTheBlankLine_IsAFormatError(string ending)
+    {
+        // Found by the audit-bundle fuzz target: a checkpoint cut right after its blank line made Open slice a negative
+        // length (ArgumentOutOfRangeException escaped verify-export).
+        NoteSigner signer = NoteSigner.Generate("test.example/audit");
+        string note = CheckpointFormat.Format(Sample).TrimEnd('\n') + ending;
+
+        FormatException ex = Assert.Throws<FormatException>(() => SignedNote.Open(note, signer.Verifier));
+        Assert.Contains("no signature after the blank line", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SignedNote_OtherKey_IsRejected()
     {
@@ -91,5 +105,17 @@ public sealed class CheckpointTests
     {
         Assert.Throws<FormatException>(() => NoteSigner.Parse(text));
         Assert.Throws<FormatException>(() => NoteVerifier.Parse(text));
+    }
+
+    [Fact]
+    public void Parse_VerifierKeyThatIsNoCurvePoint_IsAFormatError()
+    {
+        // 32 bytes encoding y = 2^255 - 1, which is not below the field prime: no Ed25519 point (found by the audit-bundle
+        // fuzz target; BouncyCastle's ArgumentException escaped verify-export).
+        byte[] key = [.. Enumerable.Repeat((byte)0xFF, 31), 0x7F];
+        string text = "test.example/audit+" + NoteKeys.Hex(NoteKeys.KeyId("test.example/audit", key)) + "+" + Convert.ToBase64String([NoteKeys.Ed25519Type, .. key]);
+
+        FormatException ex = Assert.Throws<FormatException>(() => NoteVerifier.Parse(text));
+        Assert.StartsWith("malformed note verifier key", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -151,6 +151,50 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.Throws<IOException>(() => AuditBundleVerifier.Verify(path));
     }
 
+    /// <summary>One file of a valid bundle replaced by hostile content (the file, then what it becomes).</summary>
+    public static TheoryData<string, string> HostileBundleFiles => new()
+    {
+        { "proofs.jsonl", "\u00ff\u00fe not UTF-8" },
+        { "public-key.txt", "\u00ff\u00fe not UTF-8" },
+        { "checkpoint.txt", "\u00ff\u00fe not UTF-8" },
+        { "manifest.json", "\u00ff\u00fe not UTF-8" },
+        { "proofs.jsonl", "" },
+        { "public-key.txt", "" },
+        { "checkpoint.txt", "" },
+        { "manifest.json", "" },
+        { "proofs.jsonl", "null\n[]\n\"x\"\n{}\n" },
+        { "proofs.jsonl", "{\"index\":-1,\"leafHash\":\"\",\"leaf\":\"\",\"recordKey\":\"\",\"inclusionProof\":[]}\n" },
+        { "proofs.jsonl", "{\"index\":9223372036854775807,\"leafHash\":\"00\",\"leaf\":\"AAAA\",\"recordKey\":\"AAAA\",\"inclusionProof\":[\"00\"]}\n" },
+        { "proofs.jsonl", "{\"index\":1.5,\"leafHash\":7,\"leaf\":[],\"recordKey\":{},\"inclusionProof\":[1,2]}\n" },
+        { "proofs.jsonl", "{\"index\":0,\"leafHash\":\"zz\",\"leaf\":\"!!!\",\"recordKey\":\"AAAA\",\"inclusionProof\":\"no\"}\n" },
+        { "manifest.json", "{\"bundle\":\"gateway-audit-export v1\",\"format\":\"jsonl\",\"recordsFile\":\"records.jsonl\",\"recordCount\":-5}" },
+        { "manifest.json", "{\"bundle\":\"gateway-audit-export v1\",\"format\":\"jsonl\",\"recordsFile\":\"records.jsonl\",\"recordCount\":1e40}" },
+        { "manifest.json", "{\"bundle\":\"gateway-audit-export v1\",\"format\":\"jsonl\",\"recordsFile\":\"../../etc/passwd\",\"recordCount\":1}" },
+        { "manifest.json", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]" },
+        { "checkpoint.txt", "test.example/audit\n-1\nAAAA\n\n\u2014 test.example/audit AAAA\n" },
+        { "records.jsonl", "\u00ff\u00fe not UTF-8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBundleFiles))]
+    public async Task VerifyExport_HostileFile_IsReportedNotThrown(string file, string content)
+    {
+        string bundle = _dir.Combine("bundle");
+        await ExportAsync(bundle, AuditExportFormat.Jsonl, new AuditFilter());
+        // "\u00ff\u00fe" stands for the bytes FF FE, which no UTF-8 text holds.
+        byte[] bytes = content.StartsWith('\u00ff') ? [0xFF, 0xFE, .. Encoding.UTF8.GetBytes(content[2..])] : Encoding.UTF8.GetBytes(content);
+        await File.WriteAllBytesAsync(Path.Combine(bundle, file), bytes);
+
+        foreach (NoteVerifier? key in new[] { TrustedKey(), null })
+        {
+            AuditBundleReport report = AuditBundleVerifier.Verify(bundle, key);
+
+            Assert.False(report.IsValid);
+            Assert.NotEmpty(report.Problems);
+            Assert.Equal(0, report.VerifiedRecords);
+        }
+    }
+
     [Fact]
     public async Task Export_AtnaXml_FollowsTheDicomAuditSchema()
     {
