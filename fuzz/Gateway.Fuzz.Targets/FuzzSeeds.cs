@@ -29,6 +29,7 @@ public static class FuzzSeeds
         "multipart" => MultipartBodies(repository),
         "policy" => [.. Directory.GetFiles(Path.Combine(repository, "policies"), "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)],
         "audit-bundle" => AuditBundles(),
+        "dicom-json" => DicomJsonDocuments(repository),
         _ => throw new ArgumentException($"unknown fuzz target '{target}'", nameof(target)),
     };
 
@@ -108,6 +109,33 @@ public static class FuzzSeeds
 
             return [.. input];
         }
+    }
+
+    // The codec corpus as DICOM JSON arrays (our writer), and one answer in Orthanc's habits: "Value" before "vr", a PN as a
+    // plain string, a bulk data reference, a nested sequence.
+    private static byte[][] DicomJsonDocuments(string repository)
+    {
+        var documents = new List<byte[]>
+        {
+            """[{"00100010":{"Value":["DOE^JANE"],"vr":"PN"},"0020000D":{"vr":"UI","Value":["1.2.3"]},"00081199":{"vr":"SQ","Value":[{"00081150":{"vr":"UI","Value":["1.2.840.10008.5.1.4.1.1.2"]}}]},"7FE00010":{"vr":"OW","BulkDataURI":"http://pacs/bulk/1"},"00280030":{"vr":"DS","Value":["0.5",0.5]},"00201208":{"vr":"IS","Value":[3]}}]"""u8.ToArray(),
+        };
+        foreach (byte[] file in DicomFiles(repository).Take(12))
+        {
+            try
+            {
+                using var stream = new MemoryStream(file, writable: false);
+                using Gateway.Dicom.IO.DicomFileReader reader = Gateway.Dicom.IO.DicomFileReader.OpenAsync(stream).AsTask().GetAwaiter().GetResult();
+                DicomDataset dataset = reader.ReadDatasetAsync().AsTask().GetAwaiter().GetResult();
+                dataset.Remove(Gateway.Dicom.DicomTags.PixelData);
+                documents.Add(Encoding.UTF8.GetBytes("[" + Gateway.Dicom.Json.DicomJsonWriter.Serialize(dataset, indented: false) + "]"));
+            }
+            catch (Gateway.Dicom.DicomFormatException)
+            {
+                // The corpus holds malformed files on purpose; they make no JSON seed.
+            }
+        }
+
+        return [.. documents];
     }
 
     private static byte[][] DicomFiles(string repository)

@@ -6,6 +6,7 @@ using Gateway.Dicom.Model;
 using Gateway.Dicom.Network;
 using Gateway.Dicom.Network.Dimse;
 using Gateway.Dicom.Network.Pdus;
+using Gateway.DicomWeb.Json;
 using Gateway.DicomWeb.Multipart;
 using Gateway.Policy.Loading;
 
@@ -29,6 +30,7 @@ public static class FuzzTargets
         new("multipart", Multipart),
         new("policy", Policy),
         new("audit-bundle", AuditBundle),
+        new("dicom-json", DicomJson),
     ];
 
     /// <summary>The target named <paramref name="name"/>.</summary>
@@ -161,6 +163,37 @@ public static class FuzzTargets
         }
 
         _ = AuditBundleVerifier.Verify(files, trustedKey: null);
+    }
+
+    /// <summary>
+    /// The DICOM JSON reader (PS3.18 Annex F) as the bridge reads a DICOMweb origin's QIDO-RS and STOW-RS answers: an array
+    /// of data sets, streamed, with bulk data references collected; every value decoded. Rejection:
+    /// <see cref="DicomJsonException"/>.
+    /// </summary>
+    public static void DicomJson(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            var options = new DicomJsonReaderOptions { MaxDocumentBytes = 4 << 20, MaxTokenBytes = 1 << 20, MaxElements = 100_000, MaxDatasets = 1_000 };
+            var bulkData = new List<DicomJsonBulkData>();
+            using var stream = new MemoryStream(input, writable: false);
+            IAsyncEnumerator<DicomDataset> datasets = DicomJsonReader.ReadDatasetsAsync(stream, options, bulkData).GetAsyncEnumerator();
+            try
+            {
+                while (datasets.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    Touch(datasets.Current);
+                }
+            }
+            finally
+            {
+                datasets.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (DicomJsonException)
+        {
+        }
     }
 
     /// <summary>The files of an <c>audit-bundle</c> input, in order.</summary>
