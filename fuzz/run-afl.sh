@@ -2,7 +2,7 @@
 # run-afl.sh TARGET [SECONDS] - fuzzes one target with AFL++ (Debian package afl++) through SharpFuzz.
 #
 #   fuzz/run-afl.sh pdu 3600        # an hour on the Upper Layer PDU reader
-#   targets: dataset, pdu, dimse-command, multipart, policy, audit-bundle, dicom-json
+#   targets: dataset, pdu, dimse-command, multipart, policy, audit-bundle, dicom-json, backup-manifest
 #
 # Publishes fuzz/Gateway.Fuzz to fuzz/out/publish, instruments the gateway's parsing assemblies there with the
 # SharpFuzz command-line tool (SharpFuzz.CommandLine 2.3.0, installed into fuzz/.tools), writes the seed corpus
@@ -33,7 +33,7 @@ dotnet publish "$fuzz/Gateway.Fuzz/Gateway.Fuzz.csproj" -c Release -o "$out/publ
 # Seeds first: instrumented code runs only under afl-fuzz (outside it, it touches AFL++'s shared memory and crashes).
 dotnet "$out/publish/gateway-fuzz.dll" seeds "$out/seeds"
 # Only the parsers' assemblies are instrumented: AFL++ then sees their branches, not the runtime's.
-for assembly in Gateway.Dicom Gateway.Dicom.Network Gateway.DicomWeb Gateway.Policy Gateway.Audit YamlDotNet; do
+for assembly in Gateway.Dicom Gateway.Dicom.Network Gateway.DicomWeb Gateway.Policy Gateway.Audit Gateway.Backup YamlDotNet; do
   "$tools/sharpfuzz" "$out/publish/$assembly.dll"
 done
 mkdir -p "$out/findings"

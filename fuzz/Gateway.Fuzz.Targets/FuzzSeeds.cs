@@ -2,6 +2,8 @@ using System.Text;
 using Gateway.Audit;
 using Gateway.Audit.Export;
 using Gateway.Audit.Records;
+using Gateway.Backup;
+using Gateway.Backup.Manifest;
 using Gateway.Dicom.Model;
 using Gateway.Dicom.Network.Dimse;
 using Gateway.Dicom.Network.Pdus;
@@ -30,6 +32,7 @@ public static class FuzzSeeds
         "policy" => [.. Directory.GetFiles(Path.Combine(repository, "policies"), "*.yaml").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)],
         "audit-bundle" => AuditBundles(),
         "dicom-json" => DicomJsonDocuments(repository),
+        "backup-manifest" => BackupManifests(),
         _ => throw new ArgumentException($"unknown fuzz target '{target}'", nameof(target)),
     };
 
@@ -136,6 +139,32 @@ public static class FuzzSeeds
         }
 
         return [.. documents];
+    }
+
+    // Manifests as a snapshot writes them: empty, one file, and several with a changed object.
+    private static byte[][] BackupManifests()
+    {
+        var created = new DateTimeOffset(2026, 11, 30, 1, 2, 3, TimeSpan.Zero);
+        ManifestEntry[][] fileSets =
+        [
+            [],
+            [new ManifestEntry("audit/segments/000001.seg", new string('a', 64), 1234, created.UtcTicks)],
+            [
+                new ManifestEntry("archive/objects/00/0a1b.obj", new string('0', 64), 524_288, created.UtcTicks),
+                new ManifestEntry("archive/objects/01/1b2c.obj", new string('f', 64), 1, created.UtcTicks - 1),
+                new ManifestEntry("index/archive.db", new string('9', 64), 0, created.UtcTicks),
+            ],
+        ];
+        return [.. fileSets.Select((files, i) => ManifestSerializer.Write(new SnapshotManifest
+        {
+            Id = SnapshotId.New(created.AddMinutes(i)),
+            CreatedAt = created.AddMinutes(i),
+            RetainUntil = created.AddDays(30),
+            Host = "gateway-1",
+            Files = files,
+            MerkleRoot = ManifestMerkle.Root(files),
+            ChangedObjects = files.Length > 2 ? [files[1].Path] : [],
+        }))];
     }
 
     private static byte[][] DicomFiles(string repository)

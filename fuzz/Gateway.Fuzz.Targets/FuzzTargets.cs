@@ -1,5 +1,7 @@
 using System.Text;
 using Gateway.Audit.Export;
+using Gateway.Backup;
+using Gateway.Backup.Manifest;
 using Gateway.Dicom;
 using Gateway.Dicom.IO;
 using Gateway.Dicom.Model;
@@ -31,6 +33,7 @@ public static class FuzzTargets
         new("policy", Policy),
         new("audit-bundle", AuditBundle),
         new("dicom-json", DicomJson),
+        new("backup-manifest", BackupManifest),
     ];
 
     /// <summary>The target named <paramref name="name"/>.</summary>
@@ -192,6 +195,22 @@ public static class FuzzTargets
             }
         }
         catch (DicomJsonException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A snapshot's manifest as restore, verify and drills read it from a backup repository that an attacker may have
+    /// written to. Rejection: <see cref="SnapshotIntegrityException"/>.
+    /// </summary>
+    public static void BackupManifest(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            _ = ManifestSerializer.Parse(input);
+        }
+        catch (SnapshotIntegrityException)
         {
         }
     }

@@ -316,7 +316,17 @@ public static class ManifestSerializer
             throw Bad($"{field} must be a string of at most {maxLength} characters");
         }
 
-        string value = reader.GetString()!;
+        string value;
+        try
+        {
+            value = reader.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader checks a string's UTF-8 only when it is transcoded (found by the backup-manifest fuzz target).
+            throw new SnapshotIntegrityException($"manifest {field} is not valid UTF-8", ex);
+        }
+
         return value.Length <= maxLength ? value : throw Bad($"{field} must be a string of at most {maxLength} characters");
     }
 

@@ -75,6 +75,23 @@ public sealed class ManifestSerializerTests
         Assert.Throws<SnapshotIntegrityException>(() => ManifestSerializer.Parse("{\"format\":{\"a\":{\"b\":{\"c\":{}}}}}"u8));
     }
 
+    [Theory]
+    [InlineData("\"host\":\"gw1\"")]
+    [InlineData("\"path\":\"archive/index.db\"")]
+    [InlineData("\"format\":\"gateway-backup-manifest/1\"")]
+    public void Parse_OfStringThatIsNotUtf8_FailsWithIntegrityError(string field)
+    {
+        // Found by the backup-manifest fuzz target: Utf8JsonReader checks a string's UTF-8 only when GetString transcodes
+        // it, and its InvalidOperationException escaped restore and verify.
+        byte[] bytes = ManifestSerializer.Write(Sample);
+        int at = Encoding.UTF8.GetString(bytes).IndexOf(field, StringComparison.Ordinal) + field.IndexOf(':', StringComparison.Ordinal) + 2;
+        bytes[at] = 0xFF;
+
+        SnapshotIntegrityException ex = Assert.Throws<SnapshotIntegrityException>(() => ManifestSerializer.Parse(bytes));
+
+        Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
+    }
+
     private static SnapshotManifest Build(IReadOnlyList<ManifestEntry> files) => new()
     {
         Id = "20261128T150102Z-1a2b3c4d",
