@@ -2,7 +2,7 @@
 # run-afl.sh TARGET [SECONDS] - fuzzes one target with AFL++ (Debian package afl++) through SharpFuzz.
 #
 #   fuzz/run-afl.sh pdu 3600        # an hour on the Upper Layer PDU reader
-#   targets: dataset, pdu, dimse-command, multipart, policy, audit-bundle, dicom-json, backup-manifest
+#   targets: dataset, pdu, dimse-command, multipart, policy, audit-bundle, audit-log, dicom-json, backup-manifest
 #
 # Publishes fuzz/Gateway.Fuzz to fuzz/out/publish, instruments the gateway's parsing assemblies there with the
 # SharpFuzz command-line tool (SharpFuzz.CommandLine 2.3.0, installed into fuzz/.tools), writes the seed corpus

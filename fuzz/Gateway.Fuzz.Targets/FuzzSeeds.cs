@@ -33,6 +33,7 @@ public static class FuzzSeeds
         "audit-bundle" => AuditBundles(),
         "dicom-json" => DicomJsonDocuments(repository),
         "backup-manifest" => BackupManifests(),
+        "audit-log" => [AuditLogTemplate.Seed],
         _ => throw new ArgumentException($"unknown fuzz target '{target}'", nameof(target)),
     };
 
@@ -51,6 +52,70 @@ public static class FuzzSeeds
         throw new InvalidOperationException($"no Gateway.sln above {start}");
     }
 
+    /// <summary>
+    /// A small real audit log (7 records, checkpoints every 2) in a temporary directory, made once per process, whose
+    /// segment and checkpoint files the <c>audit-log</c> target overwrites; <see cref="AuditLogFixture.Seed"/> holds them as
+    /// written.
+    /// </summary>
+    public static AuditLogFixture AuditLogTemplate => LazyAuditLog.Value;
+
+    private static readonly Lazy<AuditLogFixture> LazyAuditLog = new(CreateAuditLog);
+
+    private static AuditLogFixture CreateAuditLog()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "gateway-fuzz-audit-log-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the temporary directory's own clean-up.
+            }
+        };
+        AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "fuzz.example/audit", CheckpointEveryRecords = 2 });
+        Gateway.Audit.Checkpoints.NoteVerifier verifier;
+        try
+        {
+            for (int i = 0; i < 7; i++)
+            {
+                log.AppendAsync(SampleRecord(i)).AsTask().GetAwaiter().GetResult();
+            }
+
+            verifier = log.Verifier;
+        }
+        finally
+        {
+            log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        var paths = new Gateway.Audit.Storage.AuditLogPaths(directory);
+        string segment = Directory.GetFiles(paths.Segments).Single();
+        byte[] seed = [.. File.ReadAllBytes(segment), .. FuzzTargets.AuditBundleSeparator, .. File.ReadAllBytes(paths.Checkpoints)];
+        return new AuditLogFixture(directory, segment, paths.Checkpoints, verifier, Gateway.Audit.Storage.AuditDataKey.Load(paths.DataKey, create: false), seed);
+    }
+
+    /// <summary>The <c>audit-log</c> target's log: where its files are, its keys, and its files as written.</summary>
+    public sealed record AuditLogFixture(string Directory, string Segment, string Checkpoints, Gateway.Audit.Checkpoints.NoteVerifier Verifier, Gateway.Audit.Storage.AuditDataKey DataKey, byte[] Seed);
+
+    private static AuditRecord SampleRecord(int i) => new()
+    {
+        EventId = AuditEventId.DicomInstancesTransferred,
+        Action = AuditEventAction.Create,
+        EventTime = new DateTimeOffset(2026, 1, 2, 3, 4, i, TimeSpan.Zero),
+        Outcome = AuditEventOutcome.Success,
+        ActiveParticipants = [AuditRecords.ApplicationEntity("CT" + i, "10.1.2.3", isRequestor: true, AuditCodes.SourceRole)],
+        Source = new AuditSource { SourceId = "fuzz" },
+        ParticipantObjects = [AuditRecords.Patient("PID-" + i, "DOE^JANE"), AuditRecords.Study("1.2.3." + i, [new AuditSopClass(CtImageStorage, 2)])],
+    };
+
     // Two bundles exported from a fresh log of a few records (one of a single record, one of all), in the target's layout.
     private static byte[][] AuditBundles()
     {
@@ -64,16 +129,7 @@ public static class FuzzSeeds
             {
                 for (int i = 0; i < 5; i++)
                 {
-                    log.AppendAsync(new AuditRecord
-                    {
-                        EventId = AuditEventId.DicomInstancesTransferred,
-                        Action = AuditEventAction.Create,
-                        EventTime = new DateTimeOffset(2026, 1, 2, 3, 4, i, TimeSpan.Zero),
-                        Outcome = AuditEventOutcome.Success,
-                        ActiveParticipants = [AuditRecords.ApplicationEntity("CT" + i, "10.1.2.3", isRequestor: true, AuditCodes.SourceRole)],
-                        Source = new AuditSource { SourceId = "fuzz" },
-                        ParticipantObjects = [AuditRecords.Patient("PID-" + i, "DOE^JANE"), AuditRecords.Study("1.2.3." + i, [new AuditSopClass(CtImageStorage, 2)])],
-                    }).AsTask().GetAwaiter().GetResult();
+                    log.AppendAsync(SampleRecord(i)).AsTask().GetAwaiter().GetResult();
                 }
 
                 return [Export(log, directory, "one", new AuditFilter { PatientId = "PID-3" }), Export(log, directory, "all", new AuditFilter())];

@@ -34,6 +34,7 @@ public static class FuzzTargets
         new("audit-bundle", AuditBundle),
         new("dicom-json", DicomJson),
         new("backup-manifest", BackupManifest),
+        new("audit-log", AuditLogFiles, SmokeMutations: 300),
     ];
 
     /// <summary>The target named <paramref name="name"/>.</summary>
@@ -213,6 +214,23 @@ public static class FuzzTargets
         catch (SnapshotIntegrityException)
         {
         }
+    }
+
+    /// <summary>
+    /// <c>gatewayctl audit verify</c> on a log whose segment and checkpoint files an intruder rewrote: the input is the
+    /// segment, <see cref="AuditBundleSeparator"/>, then the checkpoints file, written over those of a small real log
+    /// (<see cref="FuzzSeeds.AuditLogTemplate"/>) and verified with its public key and data key. Rejections are values
+    /// (the report's problems): it must never throw.
+    /// </summary>
+    public static void AuditLogFiles(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        FuzzSeeds.AuditLogFixture log = FuzzSeeds.AuditLogTemplate;
+        ReadOnlySpan<byte> bytes = input;
+        int at = bytes.IndexOf(AuditBundleSeparator);
+        File.WriteAllBytes(log.Segment, at < 0 ? input : bytes[..at].ToArray());
+        File.WriteAllBytes(log.Checkpoints, at < 0 ? [] : bytes[(at + AuditBundleSeparator.Length)..].ToArray());
+        _ = Gateway.Audit.Verification.AuditLogVerifier.Verify(log.Directory, log.Verifier, new Gateway.Audit.Verification.AuditVerifyOptions { DataKey = log.DataKey });
     }
 
     /// <summary>The files of an <c>audit-bundle</c> input, in order.</summary>

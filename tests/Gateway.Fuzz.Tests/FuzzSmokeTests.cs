@@ -5,14 +5,12 @@ using Gateway.Fuzz.Targets;
 namespace Gateway.Fuzz.Tests;
 
 /// <summary>
-/// Each fuzz target on its seeds and <see cref="Mutations"/> deterministic mutations of them: no input may make a parser
+/// Each fuzz target on its seeds and <see cref="FuzzTarget.SmokeMutations"/> deterministic mutations of them: no input may make a parser
 /// throw anything but its documented rejection. A failure names the iteration (reproduce it with
 /// <see cref="FuzzMutator.Mutate"/>) and leaves the input in a file for <c>fuzz/run-afl.sh</c>'s corpus and a regression test.
 /// </summary>
 public sealed class FuzzSmokeTests
 {
-    private const int Mutations = 3000;
-
     public static TheoryData<string> Targets => [.. FuzzTargets.All.Select(t => t.Name)];
 
     [Theory]
@@ -29,13 +27,13 @@ public sealed class FuzzSmokeTests
             RunOne(target, seeds[i], $"seed {i.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        for (int i = 0; i < Mutations; i++)
+        for (int i = 0; i < target.SmokeMutations; i++)
         {
             RunOne(target, FuzzMutator.Mutate(seeds, i), $"mutation {i.ToString(CultureInfo.InvariantCulture)}");
         }
 
         // Not a speed test: a bound so that a parser gone quadratic on some input shows up here rather than as a hang.
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{name}: {seeds.Count + Mutations} inputs took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{name}: {seeds.Count + target.SmokeMutations} inputs took {clock.Elapsed}");
     }
 
     [Fact]
