@@ -80,30 +80,38 @@ public static class FuzzSeeds
                 // Left for the temporary directory's own clean-up.
             }
         };
-        AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "fuzz.example/audit", CheckpointEveryRecords = 2 });
-        Gateway.Audit.Checkpoints.NoteVerifier verifier;
-        try
-        {
-            for (int i = 0; i < 7; i++)
-            {
-                log.AppendAsync(SampleRecord(i)).AsTask().GetAwaiter().GetResult();
-            }
-
-            verifier = log.Verifier;
-        }
-        finally
-        {
-            log.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+        AuditLog log = OpenSampleLog(directory, 7);
+        Gateway.Audit.Checkpoints.NoteVerifier verifier = log.Verifier;
+        log.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         var paths = new Gateway.Audit.Storage.AuditLogPaths(directory);
         string segment = Directory.GetFiles(paths.Segments).Single();
-        byte[] seed = [.. File.ReadAllBytes(segment), .. FuzzTargets.AuditBundleSeparator, .. File.ReadAllBytes(paths.Checkpoints)];
+        byte[] seed = FuzzTargets.JoinParts([File.ReadAllBytes(segment), File.ReadAllBytes(paths.Checkpoints)]);
         return new AuditLogFixture(directory, segment, paths.Checkpoints, verifier, Gateway.Audit.Storage.AuditDataKey.Load(paths.DataKey, create: false), seed);
     }
 
     /// <summary>The <c>audit-log</c> target's log: where its files are, its keys, and its files as written.</summary>
     public sealed record AuditLogFixture(string Directory, string Segment, string Checkpoints, Gateway.Audit.Checkpoints.NoteVerifier Verifier, Gateway.Audit.Storage.AuditDataKey DataKey, byte[] Seed);
+
+    // A new log in directory (checkpoints every 2 records) holding that many sample records; the caller disposes it.
+    private static AuditLog OpenSampleLog(string directory, int records)
+    {
+        AuditLog log = AuditLog.Open(new AuditLogOptions { Directory = directory, Origin = "fuzz.example/audit", CheckpointEveryRecords = 2 });
+        try
+        {
+            for (int i = 0; i < records; i++)
+            {
+                log.AppendAsync(SampleRecord(i)).AsTask().GetAwaiter().GetResult();
+            }
+
+            return log;
+        }
+        catch
+        {
+            log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
 
     private static AuditRecord SampleRecord(int i) => new()
     {
@@ -122,16 +130,9 @@ public static class FuzzSeeds
         string directory = Path.Combine(Path.GetTempPath(), "gateway-fuzz-audit-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string logDirectory = Path.Combine(directory, "log");
-            var options = new AuditLogOptions { Directory = logDirectory, Origin = "fuzz.example/audit", CheckpointEveryRecords = 2 };
-            AuditLog log = AuditLog.Open(options);
+            AuditLog log = OpenSampleLog(Path.Combine(directory, "log"), 5);
             try
             {
-                for (int i = 0; i < 5; i++)
-                {
-                    log.AppendAsync(SampleRecord(i)).AsTask().GetAwaiter().GetResult();
-                }
-
                 return [Export(log, directory, "one", new AuditFilter { PatientId = "PID-3" }), Export(log, directory, "all", new AuditFilter())];
             }
             finally
@@ -155,18 +156,7 @@ public static class FuzzSeeds
                 Requestor = new AuditActiveParticipant { UserId = "fuzz", UserIsRequestor = true },
                 Source = new AuditSource { SourceId = "fuzz" },
             }).GetAwaiter().GetResult();
-            var input = new List<byte>();
-            foreach (string file in FuzzTargets.AuditBundleFiles)
-            {
-                if (input.Count > 0)
-                {
-                    input.AddRange(FuzzTargets.AuditBundleSeparator);
-                }
-
-                input.AddRange(File.ReadAllBytes(Path.Combine(bundle, file)));
-            }
-
-            return [.. input];
+            return FuzzTargets.JoinParts(FuzzTargets.AuditBundleFiles.Select(file => File.ReadAllBytes(Path.Combine(bundle, file))));
         }
     }
 

@@ -145,25 +145,17 @@ public static class FuzzTargets
 
     /// <summary>
     /// The audit export bundle verifier (<c>gatewayctl audit verify-export</c>), which a compliance officer runs on a bundle
-    /// from anywhere: the input is the bundle's files, <see cref="AuditBundleFiles"/> in that order, separated by
-    /// <see cref="AuditBundleSeparator"/>. Rejections are values (the report's problems): it must never throw.
+    /// from anywhere: the input is the bundle's files, <see cref="AuditBundleFiles"/> in that order, as
+    /// <see cref="SplitParts"/> cuts them. Rejections are values (the report's problems): it must never throw.
     /// </summary>
     public static void AuditBundle(byte[] input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        IReadOnlyList<byte[]> parts = SplitParts(input, AuditBundleFiles.Count);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        ReadOnlySpan<byte> rest = input;
-        foreach (string name in AuditBundleFiles)
+        for (int i = 0; i < parts.Count; i++)
         {
-            int at = rest.IndexOf(AuditBundleSeparator);
-            if (at < 0)
-            {
-                files[name] = rest.ToArray();
-                break;
-            }
-
-            files[name] = rest[..at].ToArray();
-            rest = rest[(at + AuditBundleSeparator.Length)..];
+            files[AuditBundleFiles[i]] = parts[i];
         }
 
         _ = AuditBundleVerifier.Verify(files, trustedKey: null);
@@ -218,7 +210,7 @@ public static class FuzzTargets
 
     /// <summary>
     /// <c>gatewayctl audit verify</c> on a log whose segment and checkpoint files an intruder rewrote: the input is the
-    /// segment, <see cref="AuditBundleSeparator"/>, then the checkpoints file, written over those of a small real log
+    /// segment and the checkpoints file (as <see cref="SplitParts"/> cuts them), written over those of a small real log
     /// (<see cref="FuzzSeeds.AuditLogTemplate"/>) and verified with its public key and data key. Rejections are values
     /// (the report's problems): it must never throw.
     /// </summary>
@@ -226,10 +218,9 @@ public static class FuzzTargets
     {
         ArgumentNullException.ThrowIfNull(input);
         FuzzSeeds.AuditLogFixture log = FuzzSeeds.AuditLogTemplate;
-        ReadOnlySpan<byte> bytes = input;
-        int at = bytes.IndexOf(AuditBundleSeparator);
-        File.WriteAllBytes(log.Segment, at < 0 ? input : bytes[..at].ToArray());
-        File.WriteAllBytes(log.Checkpoints, at < 0 ? [] : bytes[(at + AuditBundleSeparator.Length)..].ToArray());
+        IReadOnlyList<byte[]> parts = SplitParts(input, 2);
+        File.WriteAllBytes(log.Segment, parts[0]);
+        File.WriteAllBytes(log.Checkpoints, parts.Count > 1 ? parts[1] : []);
         _ = Gateway.Audit.Verification.AuditLogVerifier.Verify(log.Directory, log.Verifier, new Gateway.Audit.Verification.AuditVerifyOptions { DataKey = log.DataKey });
     }
 
@@ -237,8 +228,44 @@ public static class FuzzTargets
     public static IReadOnlyList<string> AuditBundleFiles { get; } =
         [Gateway.Audit.Export.AuditBundle.Manifest, Gateway.Audit.Export.AuditBundle.Proofs, Gateway.Audit.Export.AuditBundle.Checkpoint, Gateway.Audit.Export.AuditBundle.PublicKey, "records.jsonl"];
 
-    /// <summary>What separates the files of an <c>audit-bundle</c> input (ASCII record separators around a newline).</summary>
-    public static ReadOnlySpan<byte> AuditBundleSeparator => "\u001e\n\u001e"u8;
+    /// <summary>What separates the files of a several-file input (ASCII record separators around a newline).</summary>
+    public static ReadOnlySpan<byte> PartSeparator => "\u001e\n\u001e"u8;
+
+    /// <summary>
+    /// Cuts a several-file input at <see cref="PartSeparator"/> into at most <paramref name="count"/> parts, the last one
+    /// taking the rest; fewer when the input has fewer separators.
+    /// </summary>
+    public static IReadOnlyList<byte[]> SplitParts(ReadOnlySpan<byte> input, int count)
+    {
+        var parts = new List<byte[]>(count);
+        while (parts.Count < count - 1 && input.IndexOf(PartSeparator) is var at and >= 0)
+        {
+            parts.Add(input[..at].ToArray());
+            input = input[(at + PartSeparator.Length)..];
+        }
+
+        parts.Add(input.ToArray());
+        return parts;
+    }
+
+    /// <summary>The input <see cref="SplitParts"/> cuts back into <paramref name="parts"/>.</summary>
+    public static byte[] JoinParts(IEnumerable<byte[]> parts)
+    {
+        var joined = new List<byte>();
+        bool first = true;
+        foreach (byte[] part in parts)
+        {
+            if (!first)
+            {
+                joined.AddRange(PartSeparator);
+            }
+
+            joined.AddRange(part);
+            first = false;
+        }
+
+        return [.. joined];
+    }
 
     // Decodes every value the way the archive's indexer and the JSON writer would read them.
     private static void Touch(DicomDataset dataset)

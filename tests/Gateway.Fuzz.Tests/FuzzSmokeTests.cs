@@ -45,6 +45,16 @@ public sealed class FuzzSmokeTests
         Assert.True(Enumerable.Range(0, 50).Select(i => Convert.ToHexString(FuzzMutator.Mutate(seeds, i))).Distinct().Count() > 40);
     }
 
+    [Fact]
+    public void SplitParts_OfJoinedParts_GivesThemBack_AndTheLastPartKeepsTheRest()
+    {
+        byte[][] parts = [[1, 2], [], [3]];
+
+        Assert.Equal(parts, FuzzTargets.SplitParts(FuzzTargets.JoinParts(parts), 3));
+        Assert.Equal([[1, 2], [.. FuzzTargets.PartSeparator, 3]], FuzzTargets.SplitParts(FuzzTargets.JoinParts(parts), 2));
+        Assert.Equal([[1, 2, 3]], FuzzTargets.SplitParts([1, 2, 3], 5));
+    }
+
     private static void RunOne(FuzzTarget target, byte[] input, string what)
     {
         try
